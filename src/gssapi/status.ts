@@ -1,0 +1,148 @@
+/**
+ * GSS-API major status codes (RFC 2744 3.9.1) and the one error class of the project.
+ *
+ * This module and ./minor.ts are leaves: they import nothing of the project, so every layer
+ * (util, crypto, asn1, krb5) may use them. See docs/architecture.md.
+ */
+import { minorName } from './minor.js';
+
+export const GSS_C_CALLING_ERROR_OFFSET = 24;
+export const GSS_C_ROUTINE_ERROR_OFFSET = 16;
+export const GSS_C_SUPPLEMENTARY_OFFSET = 0;
+export const GSS_C_CALLING_ERROR_MASK = 0xff;
+export const GSS_C_ROUTINE_ERROR_MASK = 0xff;
+export const GSS_C_SUPPLEMENTARY_MASK = 0xffff;
+
+export const GSS_S_COMPLETE = 0;
+
+// Calling errors (RFC 2744 3.9.1, table 3-1).
+export const GSS_S_CALL_INACCESSIBLE_READ = (1 << GSS_C_CALLING_ERROR_OFFSET) >>> 0;
+export const GSS_S_CALL_INACCESSIBLE_WRITE = (2 << GSS_C_CALLING_ERROR_OFFSET) >>> 0;
+export const GSS_S_CALL_BAD_STRUCTURE = (3 << GSS_C_CALLING_ERROR_OFFSET) >>> 0;
+
+// Routine errors (table 3-2).
+export const GSS_S_BAD_MECH = (1 << GSS_C_ROUTINE_ERROR_OFFSET) >>> 0;
+export const GSS_S_BAD_NAME = (2 << GSS_C_ROUTINE_ERROR_OFFSET) >>> 0;
+export const GSS_S_BAD_NAMETYPE = (3 << GSS_C_ROUTINE_ERROR_OFFSET) >>> 0;
+export const GSS_S_BAD_BINDINGS = (4 << GSS_C_ROUTINE_ERROR_OFFSET) >>> 0;
+export const GSS_S_BAD_STATUS = (5 << GSS_C_ROUTINE_ERROR_OFFSET) >>> 0;
+export const GSS_S_BAD_SIG = (6 << GSS_C_ROUTINE_ERROR_OFFSET) >>> 0;
+export const GSS_S_BAD_MIC = GSS_S_BAD_SIG;
+export const GSS_S_NO_CRED = (7 << GSS_C_ROUTINE_ERROR_OFFSET) >>> 0;
+export const GSS_S_NO_CONTEXT = (8 << GSS_C_ROUTINE_ERROR_OFFSET) >>> 0;
+export const GSS_S_DEFECTIVE_TOKEN = (9 << GSS_C_ROUTINE_ERROR_OFFSET) >>> 0;
+export const GSS_S_DEFECTIVE_CREDENTIAL = (10 << GSS_C_ROUTINE_ERROR_OFFSET) >>> 0;
+export const GSS_S_CREDENTIALS_EXPIRED = (11 << GSS_C_ROUTINE_ERROR_OFFSET) >>> 0;
+export const GSS_S_CONTEXT_EXPIRED = (12 << GSS_C_ROUTINE_ERROR_OFFSET) >>> 0;
+export const GSS_S_FAILURE = (13 << GSS_C_ROUTINE_ERROR_OFFSET) >>> 0;
+export const GSS_S_BAD_QOP = (14 << GSS_C_ROUTINE_ERROR_OFFSET) >>> 0;
+export const GSS_S_UNAUTHORIZED = (15 << GSS_C_ROUTINE_ERROR_OFFSET) >>> 0;
+export const GSS_S_UNAVAILABLE = (16 << GSS_C_ROUTINE_ERROR_OFFSET) >>> 0;
+export const GSS_S_DUPLICATE_ELEMENT = (17 << GSS_C_ROUTINE_ERROR_OFFSET) >>> 0;
+export const GSS_S_NAME_NOT_MN = (18 << GSS_C_ROUTINE_ERROR_OFFSET) >>> 0;
+export const GSS_S_BAD_MECH_ATTR = (19 << GSS_C_ROUTINE_ERROR_OFFSET) >>> 0;
+
+// Supplementary info bits (table 3-3).
+export const GSS_S_CONTINUE_NEEDED = 1 << 0;
+export const GSS_S_DUPLICATE_TOKEN = 1 << 1;
+export const GSS_S_OLD_TOKEN = 1 << 2;
+export const GSS_S_UNSEQ_TOKEN = 1 << 3;
+export const GSS_S_GAP_TOKEN = 1 << 4;
+
+/** Names of the calling errors, indexed by their value >> 24. */
+export const CALLING_ERROR_NAMES: readonly string[] = Object.freeze([
+  '',
+  'GSS_S_CALL_INACCESSIBLE_READ',
+  'GSS_S_CALL_INACCESSIBLE_WRITE',
+  'GSS_S_CALL_BAD_STRUCTURE',
+]);
+
+/** Names of the routine errors, indexed by their value >> 16 & 0xff. */
+export const ROUTINE_ERROR_NAMES: readonly string[] = Object.freeze([
+  '',
+  'GSS_S_BAD_MECH',
+  'GSS_S_BAD_NAME',
+  'GSS_S_BAD_NAMETYPE',
+  'GSS_S_BAD_BINDINGS',
+  'GSS_S_BAD_STATUS',
+  'GSS_S_BAD_SIG',
+  'GSS_S_NO_CRED',
+  'GSS_S_NO_CONTEXT',
+  'GSS_S_DEFECTIVE_TOKEN',
+  'GSS_S_DEFECTIVE_CREDENTIAL',
+  'GSS_S_CREDENTIALS_EXPIRED',
+  'GSS_S_CONTEXT_EXPIRED',
+  'GSS_S_FAILURE',
+  'GSS_S_BAD_QOP',
+  'GSS_S_UNAUTHORIZED',
+  'GSS_S_UNAVAILABLE',
+  'GSS_S_DUPLICATE_ELEMENT',
+  'GSS_S_NAME_NOT_MN',
+  'GSS_S_BAD_MECH_ATTR',
+]);
+
+/** Names of the supplementary bits, indexed by bit number. */
+export const SUPPLEMENTARY_NAMES: readonly string[] = Object.freeze([
+  'GSS_S_CONTINUE_NEEDED',
+  'GSS_S_DUPLICATE_TOKEN',
+  'GSS_S_OLD_TOKEN',
+  'GSS_S_UNSEQ_TOKEN',
+  'GSS_S_GAP_TOKEN',
+]);
+
+export function GSS_CALLING_ERROR(major: number): number {
+  return (major & (GSS_C_CALLING_ERROR_MASK << GSS_C_CALLING_ERROR_OFFSET)) >>> 0;
+}
+export function GSS_ROUTINE_ERROR(major: number): number {
+  return (major & (GSS_C_ROUTINE_ERROR_MASK << GSS_C_ROUTINE_ERROR_OFFSET)) >>> 0;
+}
+export function GSS_SUPPLEMENTARY_INFO(major: number): number {
+  return (major & (GSS_C_SUPPLEMENTARY_MASK << GSS_C_SUPPLEMENTARY_OFFSET)) >>> 0;
+}
+/** RFC 2744 3.9.1: true when a calling or routine error is present. */
+export function GSS_ERROR(major: number): boolean {
+  return (
+    (major &
+      ((GSS_C_CALLING_ERROR_MASK << GSS_C_CALLING_ERROR_OFFSET) |
+        (GSS_C_ROUTINE_ERROR_MASK << GSS_C_ROUTINE_ERROR_OFFSET))) !==
+    0
+  );
+}
+
+/** A stable name for a major status: the routine error, else the calling error, else COMPLETE. */
+export function majorName(major: number): string {
+  const routine = GSS_ROUTINE_ERROR(major) >>> GSS_C_ROUTINE_ERROR_OFFSET;
+  if (routine !== 0) return ROUTINE_ERROR_NAMES[routine] ?? `GSS_S_ROUTINE_ERROR_${routine}`;
+  const calling = GSS_CALLING_ERROR(major) >>> GSS_C_CALLING_ERROR_OFFSET;
+  if (calling !== 0) return CALLING_ERROR_NAMES[calling] ?? `GSS_S_CALLING_ERROR_${calling}`;
+  return 'GSS_S_COMPLETE';
+}
+
+/**
+ * The one error class. `major` is the RFC 2744 major status (unsigned), `minor` the mechanism
+ * status as MIT reports it (com_err code, unsigned 32-bit), `code` a stable string: the major
+ * status name. Messages never carry key material.
+ */
+export class GssError extends Error {
+  readonly major: number;
+  readonly minor: number;
+  readonly code: string;
+
+  constructor(major: number, minor = 0, message?: string, options?: { cause?: unknown }) {
+    const code = majorName(major);
+    super(message ?? `${code}${minor ? ` (${minorName(minor >>> 0)})` : ''}`, options);
+    this.name = 'GssError';
+    this.major = major >>> 0;
+    this.minor = minor >>> 0;
+    this.code = code;
+  }
+
+  /** The minor code's com_err name, e.g. KRB5KRB_AP_ERR_BAD_INTEGRITY, or '' when there is none. */
+  get minorCode(): string {
+    return this.minor === 0 ? '' : minorName(this.minor);
+  }
+}
+
+export function isGssError(e: unknown): e is GssError {
+  return e instanceof GssError;
+}

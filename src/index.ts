@@ -1,0 +1,2 @@
+export { MINOR, minorName } from './gssapi/minor.js';
+export * from './gssapi/status.js';
