@@ -131,6 +131,8 @@ export const MINOR: Readonly<Record<string, number>> = Object.freeze({
   ...table(KRB5_ERR_BASE, KRB5_ERR_NAMES),
   ...table(KG_BASE, KG_NAMES),
   ...table(G_BASE, G_NAMES),
+  // krb5_err.et entry 188 (krb5.h: -1765328196); the crypto layer's unknown/disallowed enctype.
+  KRB5_BAD_ENCTYPE: (KRB5_ERR_BASE + 188) >>> 0,
 });
 
 /** The com_err name of a minor code, or its decimal value when it is not in our tables. */
