@@ -126,11 +126,30 @@ export const G_NAMES: readonly string[] = Object.freeze([
   'G_STORE_NON_DEFAULT_CRED_NOSUPP',
 ]);
 
+/** MIT asn1_err.et "asn1" (base 1859794432): the ASN.1 codec's decode errors. */
+export const ASN1_BASE = 1859794432;
+export const ASN1_NAMES: readonly string[] = Object.freeze([
+  'ASN1_BAD_TIMEFORMAT',
+  'ASN1_MISSING_FIELD',
+  'ASN1_MISPLACED_FIELD',
+  'ASN1_TYPE_MISMATCH',
+  'ASN1_OVERFLOW',
+  'ASN1_OVERRUN',
+  'ASN1_BAD_ID',
+  'ASN1_BAD_LENGTH',
+  'ASN1_BAD_FORMAT',
+  'ASN1_PARSE_ERROR',
+  'ASN1_BAD_GMTIME',
+  'ASN1_MISMATCH_INDEF',
+  'ASN1_MISSING_EOC',
+]);
+
 /** Minor codes by name: `MINOR.KRB5KRB_AP_ERR_BAD_INTEGRITY`, `MINOR.KG_BAD_LENGTH`, ... */
 export const MINOR: Readonly<Record<string, number>> = Object.freeze({
   ...table(KRB5_ERR_BASE, KRB5_ERR_NAMES),
   ...table(KG_BASE, KG_NAMES),
   ...table(G_BASE, G_NAMES),
+  ...table(ASN1_BASE, ASN1_NAMES),
   // krb5_err.et entry 188 (krb5.h: -1765328196); the crypto layer's unknown/disallowed enctype.
   KRB5_BAD_ENCTYPE: (KRB5_ERR_BASE + 188) >>> 0,
 });
@@ -142,6 +161,7 @@ export function minorName(minor: number): string {
     [KRB5_ERR_BASE, KRB5_ERR_NAMES],
     [KG_BASE, KG_NAMES],
     [G_BASE, G_NAMES],
+    [ASN1_BASE, ASN1_NAMES],
   ] as const) {
     const i = (m - base) >>> 0;
     if (i < names.length && names[i]) return names[i];
