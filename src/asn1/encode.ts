@@ -1,0 +1,120 @@
+/**
+ * DER encoders (X.690 10): definite lengths in the fewest octets, minimal INTEGERs. Optional
+ * components are passed as `undefined` and vanish, so a SEQUENCE is written as
+ * `encodeSequence([explicit(0, a), explicit(1, b)])`.
+ */
+import { asn1EncodeError } from './errors.js';
+import {
+  CLASS_APPLICATION,
+  CLASS_CONTEXT,
+  CLASS_UNIVERSAL,
+  TAG_BIT_STRING,
+  TAG_GENERAL_STRING,
+  TAG_GENERALIZED_TIME,
+  TAG_INTEGER,
+  TAG_OCTET_STRING,
+  TAG_SEQUENCE,
+} from './tlv.js';
+
+function header(cls: number, constructed: boolean, tag: number, len: number): number[] {
+  const out: number[] = [];
+  const id = (cls << 6) | (constructed ? 0x20 : 0);
+  if (tag < 0x1f) {
+    out.push(id | tag);
+  } else {
+    const t: number[] = [tag & 0x7f];
+    for (let x = Math.floor(tag / 128); x > 0; x = Math.floor(x / 128)) t.unshift((x & 0x7f) | 0x80);
+    out.push(id | 0x1f, ...t);
+  }
+  if (len < 0x80) {
+    out.push(len);
+  } else {
+    const l: number[] = [];
+    for (let x = len; x > 0; x = Math.floor(x / 256)) l.unshift(x & 0xff);
+    out.push(0x80 | l.length, ...l);
+  }
+  return out;
+}
+
+/** One element: identifier, definite length, then the parts as contents. */
+export function encodeTlv(
+  cls: number,
+  constructed: boolean,
+  tag: number,
+  parts: readonly (Uint8Array | undefined)[],
+): Uint8Array {
+  let len = 0;
+  for (const p of parts) if (p) len += p.length;
+  const h = header(cls, constructed, tag, len);
+  const out = new Uint8Array(h.length + len);
+  out.set(h, 0);
+  let off = h.length;
+  for (const p of parts) {
+    if (!p) continue;
+    out.set(p, off);
+    off += p.length;
+  }
+  return out;
+}
+
+/** INTEGER, minimal two's complement; any value in [-2^31, 2^32) (Int32 and UInt32). */
+export function encodeInteger(n: number, what = 'INTEGER'): Uint8Array {
+  if (!Number.isInteger(n) || n < -0x80000000 || n > 0xffffffff) throw asn1EncodeError('ASN1_OVERFLOW', what);
+  const bytes: number[] = [];
+  let x = n;
+  do {
+    bytes.unshift(((x % 256) + 256) % 256);
+    x = Math.floor(x / 256);
+  } while (x !== 0 && x !== -1);
+  if (n >= 0 && bytes[0] >= 0x80) bytes.unshift(0);
+  if (n < 0 && bytes[0] < 0x80) bytes.unshift(0xff);
+  return encodeTlv(CLASS_UNIVERSAL, false, TAG_INTEGER, [Uint8Array.from(bytes)]);
+}
+
+export function encodeOctetString(b: Uint8Array): Uint8Array {
+  return encodeTlv(CLASS_UNIVERSAL, false, TAG_OCTET_STRING, [b]);
+}
+
+const utf8 = new TextEncoder();
+
+/** GeneralString holding the UTF-8 bytes of `s` (KerberosString, RFC 4120 5.2.1). */
+export function encodeGeneralString(s: string): Uint8Array {
+  return encodeTlv(CLASS_UNIVERSAL, false, TAG_GENERAL_STRING, [utf8.encode(s)]);
+}
+
+/** KerberosTime "YYYYMMDDHHMMSSZ" from whole seconds since the epoch (RFC 4120 5.2.3). */
+export function encodeGeneralizedTime(seconds: number, what = 'KerberosTime'): Uint8Array {
+  if (!Number.isInteger(seconds)) throw asn1EncodeError('ASN1_BAD_GMTIME', what);
+  const d = new Date(seconds * 1000);
+  const y = d.getUTCFullYear();
+  if (!(y >= 0 && y <= 9999)) throw asn1EncodeError('ASN1_BAD_GMTIME', what);
+  const two = (v: number) => String(v).padStart(2, '0');
+  const s = `${String(y).padStart(4, '0')}${two(d.getUTCMonth() + 1)}${two(d.getUTCDate())}${two(d.getUTCHours())}${two(d.getUTCMinutes())}${two(d.getUTCSeconds())}Z`;
+  return encodeTlv(CLASS_UNIVERSAL, false, TAG_GENERALIZED_TIME, [utf8.encode(s)]);
+}
+
+/** Kerberos flags as a 32-bit BIT STRING with no unused bits (RFC 4120 5.2.8; MIT does this). */
+export function encodeBitString32(flags: number): Uint8Array {
+  const f = flags >>> 0;
+  return encodeTlv(CLASS_UNIVERSAL, false, TAG_BIT_STRING, [
+    Uint8Array.of(0, f >>> 24, (f >>> 16) & 0xff, (f >>> 8) & 0xff, f & 0xff),
+  ]);
+}
+
+export function encodeSequence(fields: readonly (Uint8Array | undefined)[]): Uint8Array {
+  return encodeTlv(CLASS_UNIVERSAL, true, TAG_SEQUENCE, fields);
+}
+
+export function encodeSequenceOf<T>(items: readonly T[], item: (x: T) => Uint8Array): Uint8Array {
+  return encodeTlv(CLASS_UNIVERSAL, true, TAG_SEQUENCE, items.map(item));
+}
+
+/** EXPLICIT context tag [n] around `inner`; undefined stays undefined (an absent OPTIONAL). */
+export function explicit(n: number, inner: Uint8Array | undefined): Uint8Array | undefined {
+  return inner === undefined ? undefined : encodeTlv(CLASS_CONTEXT, true, n, [inner]);
+}
+
+/** APPLICATION [n] (constructed, explicit) around `inner`. */
+export function application(n: number, inner: Uint8Array): Uint8Array {
+  return encodeTlv(CLASS_APPLICATION, true, n, [inner]);
+}
