@@ -4,7 +4,7 @@
  * This module and ./minor.ts are leaves: they import nothing of the project, so every layer
  * (util, crypto, asn1, krb5) may use them. See docs/architecture.md.
  */
-import { minorName } from './minor.js';
+import { minorMessage, minorName } from './minor.js';
 
 export const GSS_C_CALLING_ERROR_OFFSET = 24;
 export const GSS_C_ROUTINE_ERROR_OFFSET = 16;
@@ -145,4 +145,94 @@ export class GssError extends Error {
 
 export function isGssError(e: unknown): e is GssError {
   return e instanceof GssError;
+}
+
+// gss_display_status texts of MIT krb5 1.20 (mechglue g_dsp_status.c displayMajor), which is
+// what libgssapi_krb5 answers for GSS_C_GSS_CODE. Indexed by field value; '' means MIT has none.
+const CALLING_ERROR_TEXT: readonly string[] = [
+  '',
+  'A required input parameter could not be read',
+  'A required output parameter could not be written',
+  'A parameter was malformed',
+];
+const ROUTINE_ERROR_TEXT: readonly string[] = [
+  '',
+  'An unsupported mechanism was requested',
+  'An invalid name was supplied',
+  'A supplied name was of an unsupported type',
+  'Incorrect channel bindings were supplied',
+  'An invalid status code was supplied',
+  'A token had an invalid Message Integrity Check (MIC)',
+  'No credentials were supplied, or the credentials were unavailable or inaccessible',
+  'No context has been established',
+  'Invalid token was supplied',
+  'Invalid credential was supplied',
+  'The referenced credential has expired',
+  'The referenced context has expired',
+  'Unspecified GSS failure.  Minor code may provide more information',
+  'The quality-of-protection (QOP) requested could not be provided',
+  'The operation is forbidden by local security policy',
+  'The operation or option is not available or unsupported',
+  'The requested credential element already exists',
+  'The provided name was not mechanism specific (MN)',
+];
+const SUPPLEMENTARY_TEXT: readonly string[] = [
+  'The routine must be called again to complete its function',
+  'The token was a duplicate of an earlier token',
+  "The token's validity period has expired",
+  'A later token has already been processed',
+  'An expected per-message token was not received',
+];
+const INVALID_STATUS = 'An invalid status code was supplied';
+
+/**
+ * One step of GSS_Display_status (RFC 2744 5.11): the next message for `code` and the context to
+ * pass next (0 when there is no more). For 'gss' codes, as MIT: the calling error first, then the
+ * routine error, then each supplementary bit, lowest first; MIT's context is 1 for "routine
+ * error next" and (remaining bits << 1) for supplementary bits. For 'mech' codes: the com_err
+ * message (one message; MIT says "Unknown error" for 0).
+ */
+export function displayStatus(
+  code: number,
+  type: 'gss' | 'mech',
+  messageContext = 0,
+): { message: string; messageContext: number } {
+  const status = code >>> 0;
+  let ctx = messageContext >>> 0;
+  if (type === 'mech') {
+    return { message: status === 0 ? 'Unknown error' : minorMessage(status), messageContext: 0 };
+  }
+  const calling = GSS_CALLING_ERROR(status);
+  const routine = GSS_ROUTINE_ERROR(status);
+  const supplementary = GSS_SUPPLEMENTARY_INFO(status);
+  // MIT leaves the context untouched when it has nothing to say for it.
+  let message = INVALID_STATUS;
+  if (status === GSS_S_COMPLETE) {
+    message = 'The routine completed successfully';
+  } else if (ctx === 0 && calling !== 0) {
+    message = CALLING_ERROR_TEXT[calling >>> GSS_C_CALLING_ERROR_OFFSET] || INVALID_STATUS;
+    ctx = routine !== 0 ? 1 : supplementary << 1;
+  } else if ((ctx === 0 || ctx === 1) && routine !== 0) {
+    message = ROUTINE_ERROR_TEXT[routine >>> GSS_C_ROUTINE_ERROR_OFFSET] || INVALID_STATUS;
+    ctx = supplementary << 1;
+  } else if ((ctx === 0 || ctx >= 2) && supplementary !== 0) {
+    const pending = ctx >= 2 ? (ctx >>> 1) & GSS_C_SUPPLEMENTARY_MASK : supplementary;
+    const bit = pending === 0 ? -1 : 31 - Math.clz32(pending & -pending);
+    message = bit < 0 ? INVALID_STATUS : SUPPLEMENTARY_TEXT[bit] || INVALID_STATUS;
+    ctx = bit < 0 ? 0 : (pending & ~(1 << bit)) << 1;
+  }
+  return { message, messageContext: ctx };
+}
+
+/** Every message of GSS_Display_status for `code`, following the message context to its end. */
+export function displayStatusAll(code: number, type: 'gss' | 'mech'): string[] {
+  const out: string[] = [];
+  let ctx = 0;
+  do {
+    const r = displayStatus(code, type, ctx);
+    out.push(r.message);
+    if (r.messageContext === ctx) break; // an unchanged context would loop forever (MIT's too)
+    ctx = r.messageContext;
+  } while (ctx !== 0 && out.length < 32);
+  return out;
 }
