@@ -1,0 +1,144 @@
+/**
+ * MIT gss-sample's wire protocol (src/appl/gss-sample/gss-misc.c): each message is one flags
+ * byte, a 4-byte big-endian length, then the token. A zero flags byte is the old "v1" form with
+ * a 3-byte length, which MIT's receiver still accepts.
+ */
+import type { Socket } from 'node:net';
+import { GSS_S_DEFECTIVE_TOKEN, GSS_S_FAILURE, GssError } from '../gssapi/status.js';
+import { concat } from '../util/bytes.js';
+
+export const TOKEN_NOOP = 1 << 0;
+export const TOKEN_CONTEXT = 1 << 1;
+export const TOKEN_DATA = 1 << 2;
+export const TOKEN_MIC = 1 << 3;
+export const TOKEN_CONTEXT_NEXT = 1 << 4;
+export const TOKEN_WRAPPED = 1 << 5;
+export const TOKEN_ENCRYPTED = 1 << 6;
+export const TOKEN_SEND_MIC = 1 << 7;
+
+/** Larger frames are refused: a peer cannot make us allocate without bound. */
+export const MAX_FRAME = 16 * 1024 * 1024;
+
+export interface Frame {
+  flags: number;
+  token: Uint8Array;
+}
+
+export function encodeFrame(flags: number, token: Uint8Array): Uint8Array {
+  const head = new Uint8Array(5);
+  head[0] = flags;
+  new DataView(head.buffer).setUint32(1, token.length);
+  return concat(head, token);
+}
+
+/** Parses one frame from the front of `buf`: the frame and its size, or undefined if incomplete. */
+export function decodeFrame(buf: Uint8Array): { frame: Frame; size: number } | undefined {
+  if (buf.length < 1) return undefined;
+  const flags = buf[0];
+  const lenBytes = flags === 0 ? 3 : 4;
+  if (buf.length < 1 + lenBytes) return undefined;
+  let length = 0;
+  for (let i = 0; i < lenBytes; i++) length = length * 256 + buf[1 + i];
+  if (length > MAX_FRAME) {
+    throw new GssError(GSS_S_DEFECTIVE_TOKEN, 0, `gss-sample frame of ${length} bytes is too large`);
+  }
+  const size = 1 + lenBytes + length;
+  if (buf.length < size) return undefined;
+  return { frame: { flags, token: buf.slice(1 + lenBytes, size) }, size };
+}
+
+/**
+ * Stops the kernel socket from being read by this process. Needed before the socket is handed to
+ * another process: Node discards what its handle reads after `send()` takes it, so bytes the
+ * client sent after the context token must stay in the kernel for the worker. Node's public
+ * `pause()` keeps reading up to the high-water mark, so the handle is stopped directly.
+ */
+function stopReading(socket: Socket): void {
+  socket.pause();
+  const handle = (socket as unknown as { _handle?: { reading?: boolean; readStop?: () => number } })._handle;
+  if (handle?.readStop && handle.reading !== false) {
+    handle.readStop();
+    handle.reading = false;
+  }
+}
+
+/**
+ * Frames over a socket, pulled one at a time: the socket is read only while a `recv()` waits,
+ * so between calls every unread byte is either in `pending` (and handed over with the socket)
+ * or still in the kernel.
+ */
+export class FrameStream {
+  readonly socket: Socket;
+  #buf: Uint8Array;
+  #waiter?: { resolve: (f: Frame) => void; reject: (e: Error) => void };
+  #error?: Error;
+  #ended = false;
+
+  constructor(socket: Socket, initial: Uint8Array = new Uint8Array(0)) {
+    this.socket = socket;
+    this.#buf = initial;
+    socket.on('data', (chunk: Buffer) => {
+      this.#buf = this.#buf.length ? concat(this.#buf, chunk) : new Uint8Array(chunk);
+      this.#pump();
+      if (!this.#waiter) stopReading(socket);
+    });
+    socket.on('end', () => {
+      this.#ended = true;
+      this.#pump();
+    });
+    socket.on('error', (e) => {
+      this.#error = e;
+      this.#pump();
+    });
+    socket.on('close', () => {
+      this.#ended = true;
+      this.#pump();
+    });
+    stopReading(socket);
+  }
+
+  /** Bytes received and not yet consumed as frames. */
+  get pending(): Uint8Array {
+    return this.#buf;
+  }
+
+  #pump(): void {
+    const w = this.#waiter;
+    if (!w) return;
+    let parsed: ReturnType<typeof decodeFrame>;
+    try {
+      parsed = decodeFrame(this.#buf);
+    } catch (e) {
+      this.#waiter = undefined;
+      w.reject(e as Error);
+      return;
+    }
+    if (parsed) {
+      this.#buf = this.#buf.subarray(parsed.size);
+      this.#waiter = undefined;
+      w.resolve(parsed.frame);
+    } else if (this.#error || this.#ended) {
+      this.#waiter = undefined;
+      w.reject(
+        new GssError(
+          GSS_S_FAILURE,
+          0,
+          `connection closed while reading a token${this.#error ? `: ${this.#error.message}` : ''}`,
+        ),
+      );
+    }
+  }
+
+  recv(): Promise<Frame> {
+    if (this.#waiter) return Promise.reject(new Error('recv() already pending'));
+    return new Promise<Frame>((resolve, reject) => {
+      this.#waiter = { resolve, reject };
+      this.#pump();
+      if (this.#waiter) this.socket.resume();
+    });
+  }
+
+  send(flags: number, token: Uint8Array = new Uint8Array(0)): void {
+    this.socket.write(encodeFrame(flags, token));
+  }
+}
