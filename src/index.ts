@@ -1,2 +1,2 @@
-export { MINOR, minorName } from './gssapi/minor.js';
+export { MINOR, type MinorName, minorMessage, minorName } from './gssapi/minor.js';
 export * from './gssapi/status.js';
