@@ -68,7 +68,7 @@ export function parsePrincipal(text: string, defaultRealm?: string, nameType = N
   return Object.freeze({ nameType, components: Object.freeze(components), realm });
 }
 
-function escape(s: string, inRealm: boolean): string {
+function escapeComponent(s: string, inRealm: boolean): string {
   let out = '';
   for (const c of s) {
     if (c === '\\' || c === '@' || (!inRealm && c === '/')) out += `\\${c}`;
@@ -83,8 +83,8 @@ function escape(s: string, inRealm: boolean): string {
 
 /** The MIT string form, `a/b@REALM`. */
 export function unparsePrincipal(p: Principal, opts: { noRealm?: boolean } = {}): string {
-  const name = p.components.map((c) => escape(c, false)).join('/');
-  return opts.noRealm ? name : `${name}@${escape(p.realm, true)}`;
+  const name = p.components.map((c) => escapeComponent(c, false)).join('/');
+  return opts.noRealm ? name : `${name}@${escapeComponent(p.realm, true)}`;
 }
 
 /** Equal names and realms; name types are ignored, as krb5_principal_compare ignores them. */
