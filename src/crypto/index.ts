@@ -1,0 +1,37 @@
+/** Kerberos cryptography (RFC 3961, 3962, 8009): the surface other layers use. */
+export {
+  checksumTypeForEnctype,
+  decrypt,
+  defaultSalt,
+  encrypt,
+  encryptedLength,
+  makeChecksum,
+  makeChecksumOfType,
+  prf,
+  randomKey,
+  randomToKey,
+  type StringToKeyOptions,
+  stringToKey,
+  verifyChecksum,
+  verifyChecksumOfType,
+} from './engine.js';
+export type { Key } from './key.js';
+export {
+  aeadOpen,
+  aeadSeal,
+  constantTimeEqual,
+  hmacSha256,
+  md5,
+  randomBytes,
+  sha256,
+} from './primitives.js';
+export {
+  CKSUMTYPE,
+  ENCTYPE,
+  type EnctypeProfile,
+  getProfile,
+  parseEnctypeList,
+  profileByChecksumType,
+  profileByName,
+  SUPPORTED_ENCTYPES,
+} from './profiles.js';

@@ -1,0 +1,69 @@
+/**
+ * RFC 3961 framework pieces shared by both families: key-usage constants (section 5.3), DR/DK
+ * with n-fold (section 5.1), key validation, and the per-Key cache of derived keys.
+ */
+import { MINOR } from '../gssapi/minor.js';
+import { GSS_S_FAILURE, GssError } from '../gssapi/status.js';
+import type { Key } from './key.js';
+import { nfold } from './nfold.js';
+import { aesEncryptBlocks, type SecretKey, secretKey } from './primitives.js';
+import { type EnctypeProfile, getProfile } from './profiles.js';
+
+/** The last byte of a derivation constant (RFC 3961 section 5.3). */
+export const KC = 0x99;
+export const KE = 0xaa;
+export const KI = 0x55;
+
+/** usage (4 bytes, big-endian) | kind: the well-known constant of RFC 3961 section 5.3. */
+export function usageConstant(usage: number, kind: number): Uint8Array {
+  if (!Number.isInteger(usage) || usage < 0 || usage > 0xffffffff)
+    throw new RangeError('key usage out of range');
+  return Uint8Array.of(usage >>> 24, (usage >>> 16) & 0xff, (usage >>> 8) & 0xff, usage & 0xff, kind);
+}
+
+/**
+ * DR(Key, Constant) for AES (RFC 3961 section 5.1, RFC 3962 section 4): n-fold the constant to
+ * one block, then encrypt it, and each output again, each with the initial (zero) cipher state,
+ * until outBytes bytes are produced. AES random-to-key is the identity, so DK = DR.
+ */
+export function dk(base: Uint8Array, constant: Uint8Array, outBytes: number): Uint8Array {
+  const blocks = Math.ceil(outBytes / 16);
+  return aesEncryptBlocks(base, nfold(constant, 16), blocks).slice(0, outBytes);
+}
+
+/** The profile of a key, with its length checked (MIT verify_key: KRB5_BAD_KEYSIZE). */
+export function profileOfKey(key: Key): EnctypeProfile {
+  const p = getProfile(key.enctype);
+  if (key.keyvalue.length !== p.keyBytes) {
+    throw new GssError(GSS_S_FAILURE, MINOR.KRB5_BAD_KEYSIZE, 'key length does not match its enctype');
+  }
+  return p;
+}
+
+/**
+ * Derived keys, cached per Key object (so per-message calls do not re-derive). A WeakMap: the
+ * cache dies with the Key. Slots are numbers chosen by the caller (usage, kind, family).
+ */
+const cache = new WeakMap<Key, Map<number, SecretKey>>();
+
+export function cachedKey(key: Key, slot: number, derive: () => Uint8Array): SecretKey {
+  let slots = cache.get(key);
+  if (!slots) {
+    slots = new Map();
+    cache.set(key, slots);
+  }
+  let k = slots.get(slot);
+  if (!k) {
+    const bytes = derive();
+    k = secretKey(bytes);
+    bytes.fill(0);
+    slots.set(slot, k);
+  }
+  return k;
+}
+
+/** Slot numbers: (usage * 256 + kind) * 2 + family bit; the PRF key gets a negative slot. */
+export function slotOf(usage: number, kind: number, family: EnctypeProfile['family']): number {
+  return (usage * 256 + kind) * 2 + (family === 'rfc8009' ? 1 : 0);
+}
+export const PRF_SLOT = -1;

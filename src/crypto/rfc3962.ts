@@ -1,0 +1,66 @@
+/**
+ * aes128-cts-hmac-sha1-96 (17) and aes256-cts-hmac-sha1-96 (18): RFC 3962 on the RFC 3961
+ * simplified profile. Ke, Ki, Kc = DK(base, usage | 0xAA / 0x55 / 0x99), the cipher is AES-CTS
+ * with a zero IV, the integrity check is HMAC-SHA1-96 over confounder | plaintext.
+ */
+import type { Key } from './key.js';
+import {
+  constantTimeEqual,
+  ctsDecrypt,
+  ctsEncrypt,
+  digest,
+  hmac,
+  joinPieces,
+  pbkdf2,
+  type SecretKey,
+} from './primitives.js';
+import type { EnctypeProfile } from './profiles.js';
+import { cachedKey, dk, KC, KE, KI, PRF_SLOT, slotOf, usageConstant } from './rfc3961.js';
+
+const KERBEROS = new TextEncoder().encode('kerberos');
+const PRF_CONSTANT = new TextEncoder().encode('prf');
+
+function derived(p: EnctypeProfile, key: Key, usage: number, kind: number): SecretKey {
+  return cachedKey(key, slotOf(usage, kind, 'rfc3962'), () =>
+    dk(key.keyvalue, usageConstant(usage, kind), p.keyBytes),
+  );
+}
+
+/** Returns null when the integrity check fails; the caller throws the one fixed error. */
+export function decrypt(p: EnctypeProfile, key: Key, usage: number, ct: Uint8Array): Uint8Array | null {
+  const h = p.macBytes;
+  if (ct.length < p.confounderBytes + h) return null;
+  const body = ct.subarray(0, ct.length - h);
+  const pieces = ctsDecrypt(derived(p, key, usage, KE), body);
+  const mac = hmac('sha1', derived(p, key, usage, KI), pieces).subarray(0, h);
+  if (!constantTimeEqual(mac, ct.subarray(ct.length - h))) return null;
+  return joinPieces(pieces, p.confounderBytes);
+}
+
+export function encrypt(p: EnctypeProfile, key: Key, usage: number, plaintext: Uint8Array, conf: Uint8Array) {
+  const h = p.macBytes;
+  const out = ctsEncrypt(derived(p, key, usage, KE), [conf, plaintext], h);
+  const mac = hmac('sha1', derived(p, key, usage, KI), [conf, plaintext]);
+  out.set(mac.subarray(0, h), out.length - h);
+  return out;
+}
+
+/** hmac-sha1-96-aes128/256 (checksum types 15, 16): HMAC-SHA1(Kc, data) truncated to 96 bits. */
+export function checksum(p: EnctypeProfile, key: Key, usage: number, data: Uint8Array): Uint8Array {
+  return hmac('sha1', derived(p, key, usage, KC), [data]).slice(0, p.checksumBytes);
+}
+
+/** RFC 3962 section 6: E(DK(key, "prf"), truncate16(SHA-1(input))) with a zero IV. */
+export function prf(p: EnctypeProfile, key: Key, input: Uint8Array): Uint8Array {
+  const k = cachedKey(key, PRF_SLOT, () => dk(key.keyvalue, PRF_CONSTANT, p.keyBytes));
+  const tmp = digest('sha1', input).subarray(0, 16);
+  return ctsEncrypt(k, [tmp], 0);
+}
+
+/** RFC 3962 section 4: DK(PBKDF2-HMAC-SHA1(password, salt, iterations, keylength), "kerberos"). */
+export function stringToKey(p: EnctypeProfile, password: Uint8Array, salt: Uint8Array, iterations: number) {
+  const tkey = pbkdf2('sha1', password, salt, iterations, p.keyBytes);
+  const key = dk(tkey, KERBEROS, p.keyBytes);
+  tkey.fill(0);
+  return key;
+}

@@ -1,0 +1,92 @@
+/**
+ * aes128-cts-hmac-sha256-128 (19) and aes256-cts-hmac-sha384-192 (20): RFC 8009. Keys come
+ * from KDF-HMAC-SHA2 (section 3); encryption is AES-CTS then HMAC over IV | ciphertext
+ * (encrypt-then-MAC, section 5), so a bad MAC is rejected before anything is decrypted.
+ */
+import type { Key } from './key.js';
+import {
+  constantTimeEqual,
+  ctsDecrypt,
+  ctsEncrypt,
+  type HashName,
+  hmac,
+  joinPieces,
+  pbkdf2,
+  type SecretKey,
+} from './primitives.js';
+import type { EnctypeProfile } from './profiles.js';
+import { cachedKey, KC, KE, KI, slotOf, usageConstant } from './rfc3961.js';
+
+const ZERO_IV = new Uint8Array(16);
+const KERBEROS = new TextEncoder().encode('kerberos');
+const PRF_LABEL = new TextEncoder().encode('prf');
+
+/**
+ * KDF-HMAC-SHA2(key, label, k, context) of RFC 8009 section 3 (SP 800-108 counter mode with one
+ * iteration): HMAC(key, 00000001 | label | 00 | context | k as 32-bit big-endian bits),
+ * truncated to k bits. k never exceeds the hash length for these enctypes.
+ */
+export function kdfHmacSha2(
+  hash: HashName,
+  key: Uint8Array,
+  label: Uint8Array,
+  bytes: number,
+  context: Uint8Array = new Uint8Array(0),
+): Uint8Array {
+  const bits = bytes * 8;
+  const k = Uint8Array.of(bits >>> 24, (bits >>> 16) & 0xff, (bits >>> 8) & 0xff, bits & 0xff);
+  return hmac(hash, key, [Uint8Array.of(0, 0, 0, 1), label, Uint8Array.of(0), context, k]).slice(0, bytes);
+}
+
+/** Section 5: Kc and Ki are 128 or 192 bits (the MAC length), Ke is the AES key length. */
+export function deriveKeyBytes(p: EnctypeProfile, base: Uint8Array, usage: number, kind: number): Uint8Array {
+  return kdfHmacSha2(p.hash, base, usageConstant(usage, kind), kind === KE ? p.keyBytes : p.macBytes);
+}
+
+function derived(p: EnctypeProfile, key: Key, usage: number, kind: number): SecretKey {
+  return cachedKey(key, slotOf(usage, kind, 'rfc8009'), () => deriveKeyBytes(p, key.keyvalue, usage, kind));
+}
+
+export function encrypt(p: EnctypeProfile, key: Key, usage: number, plaintext: Uint8Array, conf: Uint8Array) {
+  const h = p.macBytes;
+  const out = ctsEncrypt(derived(p, key, usage, KE), [conf, plaintext], h);
+  const n = out.length - h;
+  const mac = hmac(p.hash, derived(p, key, usage, KI), [ZERO_IV, out.subarray(0, n)]);
+  out.set(mac.subarray(0, h), n);
+  return out;
+}
+
+/** Returns null when the integrity check fails; the caller throws the one fixed error. */
+export function decrypt(p: EnctypeProfile, key: Key, usage: number, ct: Uint8Array): Uint8Array | null {
+  const h = p.macBytes;
+  if (ct.length < p.confounderBytes + h) return null;
+  const body = ct.subarray(0, ct.length - h);
+  const mac = hmac(p.hash, derived(p, key, usage, KI), [ZERO_IV, body]).subarray(0, h);
+  if (!constantTimeEqual(mac, ct.subarray(ct.length - h))) return null;
+  return joinPieces(ctsDecrypt(derived(p, key, usage, KE), body), p.confounderBytes);
+}
+
+/** hmac-sha256-128-aes128 (19), hmac-sha384-192-aes256 (20): HMAC(Kc, data) truncated. */
+export function checksum(p: EnctypeProfile, key: Key, usage: number, data: Uint8Array): Uint8Array {
+  return hmac(p.hash, derived(p, key, usage, KC), [data]).slice(0, p.checksumBytes);
+}
+
+/** Section 5: PRF = KDF-HMAC-SHA2(base-key, "prf", 256 or 384 bits, input). */
+export function prf(p: EnctypeProfile, key: Key, input: Uint8Array): Uint8Array {
+  return kdfHmacSha2(p.hash, key.keyvalue, PRF_LABEL, p.prfBytes, input);
+}
+
+/**
+ * Section 4: saltp = enctype name | 00 | salt; tkey = PBKDF2-HMAC-SHA2(password, saltp,
+ * iterations, keylength); key = KDF-HMAC-SHA2(tkey, "kerberos", keylength).
+ */
+export function stringToKey(p: EnctypeProfile, password: Uint8Array, salt: Uint8Array, iterations: number) {
+  const name = new TextEncoder().encode(p.name);
+  const saltp = new Uint8Array(name.length + 1 + salt.length);
+  saltp.set(name, 0);
+  saltp.set(salt, name.length + 1);
+  const tkey = pbkdf2(p.hash, password, saltp, iterations, p.keyBytes);
+  const key = kdfHmacSha2(p.hash, tkey, KERBEROS, p.keyBytes);
+  tkey.fill(0);
+  return key;
+}
