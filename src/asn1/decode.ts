@@ -11,6 +11,7 @@ import {
   expectTag,
   readTlv,
   TAG_BIT_STRING,
+  TAG_BOOLEAN,
   TAG_GENERAL_STRING,
   TAG_GENERALIZED_TIME,
   TAG_INTEGER,
@@ -53,6 +54,13 @@ export function decodeInt32(t: Tlv, what = 'INTEGER'): number {
  */
 export function decodeUInt32(t: Tlv, what = 'INTEGER'): number {
   return integerValue(t, what) >>> 0;
+}
+
+/** BOOLEAN: one octet, any non-zero value is TRUE (X.690 8.2; MIT accepts any too). */
+export function decodeBoolean(t: Tlv, what = 'BOOLEAN'): boolean {
+  expectTag(t, CLASS_UNIVERSAL, TAG_BOOLEAN, false, what);
+  if (t.value.length !== 1) throw asn1Error('ASN1_BAD_LENGTH', what);
+  return t.value[0] !== 0;
 }
 
 /** OCTET STRING contents (a view into the input). */

@@ -9,6 +9,7 @@ import {
   CLASS_CONTEXT,
   CLASS_UNIVERSAL,
   TAG_BIT_STRING,
+  TAG_BOOLEAN,
   TAG_GENERAL_STRING,
   TAG_GENERALIZED_TIME,
   TAG_INTEGER,
@@ -69,6 +70,11 @@ export function encodeInteger(n: number, what = 'INTEGER'): Uint8Array {
   if (n >= 0 && bytes[0] >= 0x80) bytes.unshift(0);
   if (n < 0 && bytes[0] < 0x80) bytes.unshift(0xff);
   return encodeTlv(CLASS_UNIVERSAL, false, TAG_INTEGER, [Uint8Array.from(bytes)]);
+}
+
+/** BOOLEAN, DER: TRUE is 0xFF. */
+export function encodeBoolean(b: boolean): Uint8Array {
+  return encodeTlv(CLASS_UNIVERSAL, false, TAG_BOOLEAN, [Uint8Array.of(b ? 0xff : 0)]);
 }
 
 export function encodeOctetString(b: Uint8Array): Uint8Array {
