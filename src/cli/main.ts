@@ -1,4 +1,5 @@
 import { demo } from './demo.js';
+import { kdc } from './kdc.js';
 
 const USAGE = `usage: gss <command> [options]
 
@@ -11,6 +12,7 @@ type Command = (args: string[]) => Promise<number>;
 
 const COMMANDS: Record<string, Command> = Object.assign(Object.create(null), {
   demo,
+  kdc,
   help: async () => {
     process.stdout.write(USAGE);
     return 0;

@@ -1,0 +1,175 @@
+/**
+ * The embedded KDC: `startKdc({ realm, principals })` serves AS and TGS on 127.0.0.1 over UDP and
+ * TCP, as MIT's krb5kdc would for a realm made with kdb5_util and kadmin (docs/kdc.md).
+ */
+import { writeFileSync } from 'node:fs';
+import { getProfile, parseEnctypeList } from '../../crypto/index.js';
+import { now as clockNow } from '../../util/clock.js';
+import { writeKeytab } from '../keytab/index.js';
+import { NT_SRV_INST, parsePrincipal, unparsePrincipal } from '../principal.js';
+import type { KdcContext } from './context.js';
+import { PrincipalDb, type PrincipalEntry } from './db.js';
+import { KDC_ENCTYPES, passwordKeys, randomKeys } from './keys.js';
+import { type Krb5ConfOptions, krb5ConfText } from './krb5conf.js';
+import { listen } from './net.js';
+import { kdcHandler } from './service.js';
+
+export interface KdcPrincipalSpec {
+  /** `name`, `service/host`, or with `@REALM` (which must be the KDC's realm). */
+  readonly name: string;
+  /** A password principal (keys by string-to-key); without it, random keys (a service). */
+  readonly password?: string;
+  /** MIT's +requires_preauth; default true for password principals, false for random-key ones. */
+  readonly requiresPreauth?: boolean;
+  /** Key enctypes by number or MIT name; default the four AES enctypes. */
+  readonly enctypes?: readonly (number | string)[];
+  readonly allowForwardable?: boolean;
+  readonly allowRenewable?: boolean;
+  /** Seconds; 0 (default) leaves the realm's limit. */
+  readonly maxLife?: number;
+  readonly maxRenewableLife?: number;
+}
+
+export interface StartKdcOptions {
+  readonly realm: string;
+  readonly principals?: readonly KdcPrincipalSpec[];
+  /** 0 (default): any free port, reported as `port`. */
+  readonly port?: number;
+  /** A database file: loaded when it exists, rewritten (atomically, mode 0600) on every change. */
+  readonly db?: string;
+  /** MIT kdc.conf max_life (default 24 h) and max_renewable_life (default 7 d), in seconds. */
+  readonly maxLife?: number;
+  readonly maxRenewableLife?: number;
+  /** Allowed clock skew in seconds (MIT clockskew, default 300). */
+  readonly clockSkew?: number;
+  /** Shifts this KDC's clock (ms), e.g. to make clients see KRB_AP_ERR_SKEW. */
+  readonly clockOffsetMs?: number;
+  /** Session key enctypes the KDC permits (MIT permitted_enctypes); default the four AES. */
+  readonly permittedEnctypes?: readonly (number | string)[];
+  /** MIT kdc_max_dgram_reply_size (default 65536): larger UDP replies become RESPONSE_TOO_BIG. */
+  readonly maxDgramReplySize?: number;
+  /** Receives one line per request (client, server, result); never key material. */
+  readonly log?: (line: string) => void;
+}
+
+export interface Kdc {
+  readonly realm: string;
+  readonly port: number;
+  /** A krb5.conf for this KDC: 127.0.0.1:port, no DNS, [domain_realm] localhost = realm. */
+  readonly krb5Conf: string;
+  /** The same text with extra [libdefaults] lines. */
+  krb5ConfText(opts?: Krb5ConfOptions): string;
+  writeKrb5Conf(path: string, opts?: Krb5ConfOptions): void;
+  /** Writes the named principals' keys (all enctypes, current kvno) to a keytab, mode 0600. */
+  exportKeytab(principalNames: readonly string[], path: string): Promise<void>;
+  addPrincipal(spec: KdcPrincipalSpec): void;
+  /** Full names (with realm) of every principal, krbtgt included. */
+  principalNames(): string[];
+  setClockOffset(ms: number): void;
+  stop(): Promise<void>;
+}
+
+const DAY = 24 * 3600;
+
+export async function startKdc(opts: StartKdcOptions): Promise<Kdc> {
+  const realm = opts.realm;
+  if (!realm || /[\s/@\\]/.test(realm)) throw new Error(`bad realm name '${realm}'`);
+  const db = new PrincipalDb(realm, opts.db);
+  db.load();
+  let clockOffsetMs = opts.clockOffsetMs ?? 0;
+  const tgsPrincipal = parsePrincipal(`krbtgt/${realm}@${realm}`, realm, NT_SRV_INST);
+  const permitted = enctypeList(opts.permittedEnctypes) ?? KDC_ENCTYPES;
+  const ctx: KdcContext = {
+    realm,
+    db,
+    policy: {
+      maxLife: opts.maxLife ?? DAY,
+      maxRenewableLife: opts.maxRenewableLife ?? 7 * DAY,
+      clockSkew: opts.clockSkew ?? 300,
+    },
+    permitted,
+    tgsPrincipal,
+    nowSeconds: () => Math.floor((clockNow() + clockOffsetMs) / 1000),
+    nowMicros: () => Math.floor(((clockNow() + clockOffsetMs) % 1000) * 1000),
+  };
+  const addPrincipal = (spec: KdcPrincipalSpec): void => {
+    db.put(makeEntry(realm, spec, db.getByName(spec.name)));
+  };
+  if (!db.get(tgsPrincipal)) addPrincipal({ name: `krbtgt/${realm}` });
+  for (const p of opts.principals ?? []) addPrincipal(p);
+
+  const listener = await listen(
+    kdcHandler(ctx, { maxDgramReplySize: opts.maxDgramReplySize, log: opts.log }),
+    {
+      port: opts.port ?? 0,
+    },
+  );
+  const port = listener.port;
+  let stopped = false;
+  return {
+    realm,
+    port,
+    krb5Conf: krb5ConfText(realm, port),
+    krb5ConfText: (o) => krb5ConfText(realm, port, o),
+    writeKrb5Conf: (path, o) => writeFileSync(path, krb5ConfText(realm, port, o)),
+    exportKeytab: async (names, path) => {
+      const timestamp = Math.floor(clockNow() / 1000);
+      const entries = names.flatMap((n) => {
+        const e = db.getByName(n);
+        if (!e) throw new Error(`no principal '${n}' in realm ${realm}`);
+        return currentKeys(e).map((k) => ({
+          principal: e.principal,
+          timestamp,
+          kvno: k.kvno,
+          key: { enctype: k.enctype, keyvalue: k.keyvalue },
+        }));
+      });
+      await writeKeytab(path.includes(':') ? path : `FILE:${path}`, entries);
+    },
+    addPrincipal,
+    principalNames: () => db.list().map((e) => e.name),
+    setClockOffset: (ms) => {
+      clockOffsetMs = ms;
+    },
+    stop: async () => {
+      if (stopped) return;
+      stopped = true;
+      await listener.close();
+    },
+  };
+}
+
+function currentKeys(e: PrincipalEntry): PrincipalEntry['keys'] {
+  const kvno = Math.max(...e.keys.map((k) => k.kvno));
+  return e.keys.filter((k) => k.kvno === kvno);
+}
+
+function enctypeList(list: readonly (number | string)[] | undefined): number[] | undefined {
+  if (!list) return undefined;
+  return list.flatMap((e) => (typeof e === 'number' ? [getProfile(e).enctype] : parseEnctypeList(e)));
+}
+
+/** A new entry, or a replacement with the next kvno (as kadmin's cpw / ktadd do). */
+function makeEntry(realm: string, spec: KdcPrincipalSpec, old: PrincipalEntry | undefined): PrincipalEntry {
+  const isTgs = /^krbtgt\//.test(spec.name);
+  const principal = parsePrincipal(spec.name, realm, isTgs ? NT_SRV_INST : undefined);
+  if (principal.realm !== realm) throw new Error(`principal '${spec.name}' is not in realm ${realm}`);
+  const kvno = old ? Math.max(...old.keys.map((k) => k.kvno)) + 1 : 1;
+  const enctypes = enctypeList(spec.enctypes) ?? KDC_ENCTYPES;
+  const keys =
+    spec.password !== undefined
+      ? passwordKeys(principal, spec.password, kvno, enctypes)
+      : randomKeys(principal, kvno, enctypes);
+  return {
+    principal,
+    name: unparsePrincipal(principal),
+    keys,
+    requiresPreauth: spec.requiresPreauth ?? spec.password !== undefined,
+    allowForwardable: spec.allowForwardable ?? true,
+    allowRenewable: spec.allowRenewable ?? true,
+    maxLife: spec.maxLife ?? 0,
+    maxRenewableLife: spec.maxRenewableLife ?? 0,
+  };
+}
+
+export type { Krb5ConfOptions } from './krb5conf.js';
