@@ -83,9 +83,9 @@ export function isRemoved(c: CachedCredential): boolean {
 
 /** The KDC time offset of a version 4 header, if it has one. */
 export function kdcTimeOffset(cc: CcacheContents): TimeOffset | undefined {
-  const t = cc.headerTags.find((h) => h.tag === FCC_TAG_DELTATIME);
-  if (!t || t.value.length !== 8) return undefined;
-  const v = new DataView(t.value.buffer, t.value.byteOffset, 8);
+  const value = cc.headerTags.find((h) => h.tag === FCC_TAG_DELTATIME)?.value;
+  if (value?.length !== 8) return undefined;
+  const v = new DataView(value.buffer, value.byteOffset, 8);
   return { seconds: v.getInt32(0), microseconds: v.getInt32(4) };
 }
 
