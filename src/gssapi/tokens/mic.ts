@@ -1,0 +1,53 @@
+/**
+ * RFC 4121 4.2.6.1 MIC tokens (GSS_GetMIC / GSS_VerifyMIC), as MIT krb5 1.20 makes and checks
+ * them (src/lib/gssapi/krb5/k5sealv3.c): the checksum covers the message then the 16-octet
+ * header, whose EC and RRC are 0xFFFF.
+ */
+import { getProfile, makeChecksum, verifyChecksum } from '../../crypto/index.js';
+import { concat } from '../../util/bytes.js';
+import type { ContextState } from '../context-state.js';
+import { MINOR } from '../minor.js';
+import { GSS_S_BAD_SIG, GSS_S_DEFECTIVE_TOKEN, GssError } from '../status.js';
+import {
+  checkQop,
+  HEADER_BYTES,
+  makeHeader,
+  nextSendSeq,
+  openToken,
+  receiveUsage,
+  sendFlags,
+  sendKey,
+  sendUsage,
+  TOK_ID_MIC,
+} from './cfx.js';
+import { checkSeqState } from './seqstate.js';
+
+/** GSS_GetMIC: a MIC token for `message`. Advances ctx.sendSeq. */
+export function getMic(ctx: ContextState, message: Uint8Array, qop = 0): Uint8Array {
+  checkQop(qop);
+  const key = sendKey(ctx);
+  const header = makeHeader(TOK_ID_MIC, sendFlags(ctx), 0xffff, 0xffff, ctx.sendSeq);
+  const checksum = makeChecksum(key, sendUsage(ctx, false), concat(message, header));
+  nextSendSeq(ctx);
+  return concat(header, checksum);
+}
+
+/**
+ * GSS_VerifyMIC: returns the supplementary status bits (0, or DUPLICATE/OLD/UNSEQ/GAP) and
+ * records the token in ctx.recv. Throws GssError: DEFECTIVE_TOKEN for a malformed token,
+ * BAD_SIG for a wrong direction (G_BAD_DIRECTION), a checksum of the wrong length
+ * (KRB5_BAD_MSIZE) or a wrong checksum (minor 0, as MIT).
+ */
+export function verifyMic(ctx: ContextState, message: Uint8Array, token: Uint8Array): number {
+  const t = openToken(ctx, token, TOK_ID_MIC);
+  const header = t.token.subarray(0, HEADER_BYTES);
+  for (let i = 4; i < 8; i++) if (header[i] !== 0xff) throw new GssError(GSS_S_DEFECTIVE_TOKEN, 0);
+  const checksum = t.token.subarray(HEADER_BYTES);
+  if (checksum.length !== getProfile(t.key.enctype).checksumBytes) {
+    throw new GssError(GSS_S_BAD_SIG, MINOR.KRB5_BAD_MSIZE);
+  }
+  if (!verifyChecksum(t.key, receiveUsage(ctx, false), concat(message, header), checksum)) {
+    throw new GssError(GSS_S_BAD_SIG, 0);
+  }
+  return checkSeqState(ctx.recv, t.seqnum);
+}

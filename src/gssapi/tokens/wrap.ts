@@ -1,0 +1,149 @@
+/**
+ * RFC 4121 4.2.6.2 Wrap tokens (GSS_Wrap / GSS_Unwrap) and GSS_Wrap_size_limit, as MIT krb5 1.20
+ * makes and checks them (src/lib/gssapi/krb5/k5sealv3.c, wrap_size_limit.c), with the
+ * CVE-2024-37370/37371 checks of later MIT releases (the EC of the encrypted header copy, and
+ * a plaintext too short for it).
+ *
+ * Sent as MIT sends them: EC = 0 and RRC = 0 with confidentiality (Sealed), and without it
+ * EC = the checksum length, RRC = 0. Received with any RRC (RFC 4121 4.2.5).
+ */
+import {
+  decrypt,
+  encrypt,
+  encryptedLength,
+  getProfile,
+  makeChecksum,
+  verifyChecksum,
+} from '../../crypto/index.js';
+import { concat } from '../../util/bytes.js';
+import type { ContextState } from '../context-state.js';
+import { MINOR } from '../minor.js';
+import { GSS_S_BAD_SIG, GSS_S_DEFECTIVE_TOKEN, GssError, isGssError } from '../status.js';
+import {
+  checkQop,
+  FLAG_SEALED,
+  HEADER_BYTES,
+  makeHeader,
+  nextSendSeq,
+  openToken,
+  receiveUsage,
+  rotateLeft,
+  sendFlags,
+  sendKey,
+  sendUsage,
+  TOK_ID_WRAP,
+} from './cfx.js';
+import { checkSeqState } from './seqstate.js';
+
+export interface UnwrapResult {
+  message: Uint8Array;
+  confidential: boolean;
+  /** Supplementary status bits: 0, or DUPLICATE/OLD/UNSEQ/GAP (RFC 2744 3.9.1). */
+  supplementary: number;
+}
+
+/** GSS_Wrap: a Wrap token carrying `message`, encrypted when `confidential`. Advances ctx.sendSeq. */
+export function wrap(ctx: ContextState, message: Uint8Array, confidential: boolean, qop = 0): Uint8Array {
+  checkQop(qop);
+  const key = sendKey(ctx);
+  const seq = ctx.sendSeq;
+  let token: Uint8Array;
+  if (confidential) {
+    // RFC 4121 4.2.4: encrypt message | filler (EC = 0 here) | header, header sent in clear.
+    const header = makeHeader(TOK_ID_WRAP, sendFlags(ctx) | FLAG_SEALED, 0, 0, seq);
+    token = concat(header, encrypt(key, sendUsage(ctx, true), concat(message, header)));
+  } else {
+    // The checksum covers message | header with EC and RRC 0; EC then carries its length.
+    const flags = sendFlags(ctx);
+    const checksum = makeChecksum(
+      key,
+      sendUsage(ctx, true),
+      concat(message, makeHeader(TOK_ID_WRAP, flags, 0, 0, seq)),
+    );
+    token = concat(makeHeader(TOK_ID_WRAP, flags, checksum.length, 0, seq), message, checksum);
+  }
+  nextSendSeq(ctx);
+  return token;
+}
+
+function defective(): GssError {
+  return new GssError(GSS_S_DEFECTIVE_TOKEN, 0);
+}
+
+/**
+ * GSS_Unwrap. Checks in MIT's order: framing, direction, key selection, TOK_ID and filler, RRC
+ * rotation, decryption or checksum, the encrypted header copy, and the sequence state last.
+ * Throws GssError: DEFECTIVE_TOKEN (bad structure), BAD_SIG (wrong direction G_BAD_DIRECTION,
+ * failed decryption KRB5KRB_AP_ERR_BAD_INTEGRITY, short ciphertext KRB5_BAD_MSIZE, bad checksum 0).
+ */
+export function unwrap(ctx: ContextState, input: Uint8Array): UnwrapResult {
+  const t = openToken(ctx, input, TOK_ID_WRAP);
+  const header = t.token.subarray(0, HEADER_BYTES);
+  const ec = (header[4] << 8) | header[5];
+  const rrc = (header[6] << 8) | header[7];
+  const data = rotateLeft(t.token.subarray(HEADER_BYTES), rrc);
+  let message: Uint8Array;
+  const confidential = (t.flags & FLAG_SEALED) !== 0;
+  if (confidential) {
+    const usage = receiveUsage(ctx, true);
+    if (data.length < encryptedLength(t.key.enctype, 0))
+      throw new GssError(GSS_S_BAD_SIG, MINOR.KRB5_BAD_MSIZE);
+    let plain: Uint8Array;
+    try {
+      plain = decrypt(t.key, usage, data);
+    } catch (e) {
+      if (!isGssError(e)) throw e;
+      throw new GssError(GSS_S_BAD_SIG, e.minor, undefined, { cause: e });
+    }
+    if (plain.length < HEADER_BYTES + ec) throw defective();
+    // RFC 4121 4.2.4: the encrypted copy of the header must match the one sent in clear (its
+    // RRC excepted: the sender rotates after encrypting).
+    const copy = plain.subarray(plain.length - HEADER_BYTES);
+    if (
+      copy[0] !== header[0] ||
+      copy[1] !== header[1] ||
+      copy[2] !== header[2] ||
+      copy[3] !== header[3] ||
+      copy[4] !== header[4] ||
+      copy[5] !== header[5] ||
+      !copy.subarray(8).every((b, i) => b === header[8 + i])
+    ) {
+      throw defective();
+    }
+    message = plain.slice(0, plain.length - ec - HEADER_BYTES);
+  } else {
+    // No confidentiality: data = message | checksum, EC = the checksum length.
+    if (ec + HEADER_BYTES > t.token.length) throw defective();
+    if (ec !== getProfile(t.key.enctype).checksumBytes) throw new GssError(GSS_S_BAD_SIG, 0);
+    const msgLen = data.length - ec;
+    const plainHeader = Uint8Array.from(header);
+    plainHeader.fill(0, 4, 8);
+    const signed = concat(data.subarray(0, msgLen), plainHeader);
+    if (!verifyChecksum(t.key, receiveUsage(ctx, true), signed, data.subarray(msgLen))) {
+      throw new GssError(GSS_S_BAD_SIG, 0);
+    }
+    message = data.slice(0, msgLen);
+  }
+  const supplementary = checkSeqState(ctx.recv, t.seqnum);
+  return { message, confidential, supplementary };
+}
+
+/**
+ * GSS_Wrap_size_limit as MIT computes it for RFC 4121 contexts: the largest message whose token
+ * fits in `outputSize` octets (0 when none does).
+ */
+export function wrapSizeLimit(ctx: ContextState, confidential: boolean, outputSize: number, qop = 0): number {
+  checkQop(qop);
+  if (!Number.isInteger(outputSize) || outputSize < 0 || outputSize > 0xffffffff) {
+    throw new RangeError('outputSize must be an unsigned 32-bit integer');
+  }
+  const key = sendKey(ctx);
+  if (confidential) {
+    // Header in clear, then encrypt(message | header copy): the token is 16 + E(n + 16).
+    const overhead = encryptedLength(key.enctype, 0);
+    const sz = Math.max(0, outputSize - HEADER_BYTES - overhead);
+    return sz > HEADER_BYTES ? sz - HEADER_BYTES : 0;
+  }
+  const cksum = getProfile(key.enctype).checksumBytes;
+  return outputSize < HEADER_BYTES + cksum ? 0 : outputSize - HEADER_BYTES - cksum;
+}
