@@ -4,16 +4,19 @@
  * Messages are MIT's; test/interop/status-mit.test.ts compares them with the installed library.
  *
  * Tables: krb5_err.et "krb5" (base -1765328384), gssapi_err_krb5.et "k5g" (base 39756032),
- * gssapi_err_generic.et "ggss" (base -2045022976), asn1_err.et "asn1" (base 1859794432).
+ * gssapi_err_generic.et "ggss" (base -2045022976), asn1_err.et "asn1" (base 1859794432),
+ * prof_err.et "prof" (base -1429577728).
  */
 import { strerror } from './errno-text.js';
-import { ASN1_ERR, G_ERR, KG_ERR, KRB5_ERR } from './minor-tables.js';
+import { ASN1_ERR, G_ERR, KG_ERR, KRB5_ERR, PROF_ERR } from './minor-tables.js';
 
 export const KRB5_ERR_BASE = -1765328384 >>> 0;
 export const KG_BASE = 39756032;
 export const G_BASE = -2045022976 >>> 0;
 /** MIT asn1_err.et "asn1": the ASN.1 codec's decode errors. */
 export const ASN1_BASE = 1859794432;
+/** MIT prof_err.et "prof": krb5.conf (profile library) errors. */
+export const PROF_BASE = -1429577728 >>> 0;
 
 type Table = readonly (readonly [string, string])[];
 type NamesOf<T extends Table> = T[number][0];
@@ -23,7 +26,8 @@ export type MinorName =
   | NamesOf<typeof KRB5_ERR>
   | NamesOf<typeof KG_ERR>
   | NamesOf<typeof G_ERR>
-  | NamesOf<typeof ASN1_ERR>;
+  | NamesOf<typeof ASN1_ERR>
+  | NamesOf<typeof PROF_ERR>;
 
 function codes<T extends Table>(base: number, t: T): Record<NamesOf<T>, number> {
   const out: Record<string, number> = Object.create(null);
@@ -43,6 +47,8 @@ export const KG_NAMES: readonly string[] = names(KG_ERR);
 export const G_NAMES: readonly string[] = names(G_ERR);
 /** asn1_err.et in order: entry i is ASN1_BASE + i. */
 export const ASN1_NAMES: readonly string[] = names(ASN1_ERR);
+/** prof_err.et in order: entry i is PROF_BASE + i. */
+export const PROF_NAMES: readonly string[] = names(PROF_ERR);
 
 /** Minor codes by name: `MINOR.KRB5KRB_AP_ERR_BAD_INTEGRITY`, `MINOR.KG_BAD_LENGTH`, ... */
 export const MINOR: Readonly<Record<MinorName | 'ASN1_MISMATCH_INDEF', number>> = Object.freeze({
@@ -50,6 +56,7 @@ export const MINOR: Readonly<Record<MinorName | 'ASN1_MISMATCH_INDEF', number>> 
   ...codes(KG_BASE, KG_ERR),
   ...codes(G_BASE, G_ERR),
   ...codes(ASN1_BASE, ASN1_ERR),
+  ...codes(PROF_BASE, PROF_ERR),
   /** @deprecated MIT's name is ASN1_INDEF (asn1_err.et entry 11); kept for src/asn1/errors.ts. */
   ASN1_MISMATCH_INDEF: ASN1_BASE + 11,
 });
@@ -59,6 +66,7 @@ const TABLES: readonly (readonly [number, Table])[] = [
   [KG_BASE, KG_ERR],
   [G_BASE, G_ERR],
   [ASN1_BASE, ASN1_ERR],
+  [PROF_BASE, PROF_ERR],
 ];
 
 function lookup(minor: number): readonly [string, string] | undefined {
