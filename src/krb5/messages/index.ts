@@ -14,11 +14,11 @@ import {
   KRB_TGS_REP,
   KRB_TGS_REQ,
 } from '../constants/message-types.js';
-import { type ApRep, type ApReq, apRepFromTlv, apReqFromTlv } from './ap.js';
-import { type KdcRep, kdcRepFromTlv } from './kdc-rep.js';
-import { type KdcReq, kdcReqFromTlv } from './kdc-req.js';
-import { type KrbCred, krbCredFromTlv } from './krb-cred.js';
-import { type KrbError, krbErrorFromTlv } from './krb-error.js';
+import { type ApRep, type ApReq, apRepFromTlv, apReqFromTlv, encodeApRep, encodeApReq } from './ap.js';
+import { encodeKdcRep, type KdcRep, kdcRepFromTlv } from './kdc-rep.js';
+import { encodeKdcReq, type KdcReq, kdcReqFromTlv } from './kdc-req.js';
+import { encodeKrbCred, type KrbCred, krbCredFromTlv } from './krb-cred.js';
+import { encodeKrbError, type KrbError, krbErrorFromTlv } from './krb-error.js';
 
 export {
   type ApRep,
@@ -81,11 +81,13 @@ export { decodeKrbError, encodeKrbError, type KrbError } from './krb-error.js';
 export {
   decodeEtypeInfo2,
   decodeMethodData,
+  decodePaEncTimestamp,
   decodePaEncTsEnc,
   decodePaPacRequest,
   decodeTypedData,
   type EtypeInfo2Entry,
   encodeEtypeInfo2,
+  encodePaEncTimestamp,
   encodePaEncTsEnc,
   encodePaPacRequest,
   encodeTypedData,
@@ -133,5 +135,25 @@ export function decodeKrbMessage(bytes: Uint8Array): KrbMessage {
       return { msgType: KRB_ERROR, message: krbErrorFromTlv(t) };
     default:
       throw asn1Error('ASN1_BAD_ID', `Kerberos message [APPLICATION ${t.tag}]`);
+  }
+}
+
+/** Encodes a message as decodeKrbMessage returned it. */
+export function encodeKrbMessage(m: KrbMessage): Uint8Array {
+  switch (m.msgType) {
+    case KRB_AS_REQ:
+    case KRB_TGS_REQ:
+      return encodeKdcReq(m.message);
+    case KRB_AS_REP:
+    case KRB_TGS_REP:
+      return encodeKdcRep(m.message);
+    case KRB_AP_REQ:
+      return encodeApReq(m.message);
+    case KRB_AP_REP:
+      return encodeApRep(m.message);
+    case KRB_CRED:
+      return encodeKrbCred(m.message);
+    case KRB_ERROR:
+      return encodeKrbError(m.message);
   }
 }

@@ -20,11 +20,27 @@ import {
   explicit,
   readTlv,
 } from '../../asn1/index.js';
-import { methodDataFromTlv, opt, type PaData } from './common.js';
+import {
+  decodeEncryptedData,
+  type EncryptedData,
+  encodeEncryptedData,
+  methodDataFromTlv,
+  opt,
+  type PaData,
+} from './common.js';
 
 /** METHOD-DATA ::= SEQUENCE OF PA-DATA (e.g. the e-data of KDC_ERR_PREAUTH_REQUIRED). */
 export function decodeMethodData(bytes: Uint8Array): PaData[] {
   return methodDataFromTlv(readTlv(bytes, 'METHOD-DATA'));
+}
+
+/** PA-ENC-TIMESTAMP ::= EncryptedData -- PA-ENC-TS-ENC (RFC 4120 5.2.7.2, key usage 1). */
+export function decodePaEncTimestamp(bytes: Uint8Array): EncryptedData {
+  return decodeEncryptedData(readTlv(bytes, 'PA-ENC-TIMESTAMP'), 'PA-ENC-TIMESTAMP');
+}
+
+export function encodePaEncTimestamp(e: EncryptedData): Uint8Array {
+  return encodeEncryptedData(e);
 }
 
 /**
