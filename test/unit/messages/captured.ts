@@ -4,17 +4,40 @@
  * realm. Shared by the fixture test (unit) and the live capture test (interop).
  */
 import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { DerReader, readTlv } from '../../../src/asn1/index.js';
 import { decrypt, stringToKey } from '../../../src/crypto/index.js';
 import type { Key } from '../../../src/crypto/key.js';
 import { MINOR } from '../../../src/gssapi/minor.js';
 import * as K from '../../../src/krb5/constants/index.js';
-import type { Keytab } from '../../../src/krb5/keytab/index.js';
+import { type Keytab, parseKeytab } from '../../../src/krb5/keytab/index.js';
 import * as M from '../../../src/krb5/messages/index.js';
 import { toHex } from '../../../src/util/bytes.js';
-import type { CapturedMessages } from '../../harness/capture-messages.js';
+import { type CapturedMessages, FIXTURE_FILES } from '../../harness/capture-messages.js';
+import { ALICE_PASSWORD } from '../../harness/realm.js';
 
 const KRB5_OID = '2a864886f712010202';
+const DIR = join('test', 'fixtures', 'messages');
+
+/** The fixtures of test/fixtures/messages (see its README). */
+export function loadFixtures(): CapturedMessages {
+  const out: Partial<Record<keyof CapturedMessages, Uint8Array>> = {};
+  for (const [k, f] of Object.entries(FIXTURE_FILES)) {
+    const p = join(DIR, f);
+    if (existsSync(p)) out[k as keyof CapturedMessages] = new Uint8Array(readFileSync(p));
+  }
+  return out as CapturedMessages;
+}
+
+/** The keys of the realm the fixtures were captured in. */
+export function fixtureKeys(): CaptureKeys {
+  return {
+    realm: 'TEST.GSS',
+    alicePassword: ALICE_PASSWORD,
+    serviceKeytab: parseKeytab(new Uint8Array(readFileSync(join(DIR, 'gsstest.keytab')))),
+  };
+}
 
 /** Splits an RFC 2743 3.1 token (60 len 06 09 <krb5 OID> TOK_ID) into its token id and body. */
 export function unframeGssToken(token: Uint8Array): { tokId: number; body: Uint8Array } {
