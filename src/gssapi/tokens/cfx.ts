@@ -8,7 +8,13 @@
 import type { Key } from '../../crypto/key.js';
 import type { ContextState } from '../context-state.js';
 import { MINOR } from '../minor.js';
-import { GSS_S_BAD_QOP, GSS_S_BAD_SIG, GSS_S_DEFECTIVE_TOKEN, GssError } from '../status.js';
+import {
+  GSS_S_BAD_QOP,
+  GSS_S_BAD_SIG,
+  GSS_S_CALL_INACCESSIBLE_READ,
+  GSS_S_DEFECTIVE_TOKEN,
+  GssError,
+} from '../status.js';
 import { verifyTokenHeader } from './framing.js';
 import { KRB5_MECH_OID_BYTES } from './oid.js';
 
@@ -98,6 +104,8 @@ function defective(minor = 0): GssError {
  * the token family, the length, the direction flag, key selection, then the TOK_ID (`expected`).
  */
 export function openToken(ctx: ContextState, input: Uint8Array, expected: number): ReceivedToken {
+  // MIT's mechglue (g_unseal.c, g_verify.c) refuses an empty token before the mechanism sees it.
+  if (input.length === 0) throw new GssError(GSS_S_CALL_INACCESSIBLE_READ, 0, 'empty token');
   const framed = verifyTokenHeader(input, KRB5_MECH_OID_BYTES, -1, false);
   if (!framed.ok) throw defective(framed.minor);
   const token = framed.body;

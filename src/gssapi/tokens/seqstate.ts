@@ -43,10 +43,12 @@ export function checkSeqState(state: SeqStateRecord, seqnum: bigint): number {
   if (rel >= state.next) {
     // The expected number or one in the future: slide the window up to it.
     const offset = rel - state.next;
-    // MIT shifts by offset + 1 in C, where a shift of 64 or more is undefined; bits shifted past
-    // the window are simply gone here (see docs/per-message.md).
-    const shift = offset + 1n;
-    state.recvmap = shift >= WINDOW ? 1n : ((state.recvmap << shift) | 1n) & MASK64;
+    // MIT computes `recvmap << (offset + 1)` on uint64_t; for a jump of 64 or more that shift is
+    // undefined in C and x86-64 and arm64 both take its count modulo 64. We do the same, so that
+    // the supplementary status is MIT's, stale bits included (docs/per-message.md; the live test
+    // in test/interop/tokens-mit.test.ts shows it).
+    const shift = ((offset + 1n) & MASK64) % WINDOW;
+    state.recvmap = ((state.recvmap << shift) | 1n) & MASK64;
     state.next = (rel + 1n) & mask;
     return offset > 0n && state.doSequence ? GSS_S_GAP_TOKEN : GSS_S_COMPLETE;
   }

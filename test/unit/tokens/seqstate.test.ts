@@ -68,14 +68,22 @@ describe('seqstate: more', () => {
     assert.equal(checkSeqState(st, 35n), GSS_S_OLD_TOKEN); // next - 65
   });
 
-  it('forgets numbers that a jump of 64 or more pushes out of the window', () => {
+  it("keeps MIT's stale bits after a jump of 64 or more (its shift count is taken mod 64)", () => {
     const st = initSeqState(0n, true, false, true);
-    assert.equal(checkSeqState(st, 0n), GSS_S_COMPLETE);
-    assert.equal(checkSeqState(st, 99n), GSS_S_COMPLETE);
-    // 64 was never received: it must not look like a replay.
-    assert.equal(checkSeqState(st, 64n), GSS_S_COMPLETE);
-    assert.equal(checkSeqState(st, 64n), GSS_S_DUPLICATE_TOKEN);
+    for (let n = 0n; n < 6n; n++) assert.equal(checkSeqState(st, n), GSS_S_COMPLETE);
+    // next = 6; receiving 69 shifts by 64, which MIT's C code does as a shift by 0.
+    assert.equal(checkSeqState(st, 69n), GSS_S_COMPLETE);
+    assert.equal(st.recvmap, 0b111111n);
+    // 68 was never received, yet MIT calls it a duplicate (bit 1 is 4's old bit): so do we.
+    assert.equal(checkSeqState(st, 68n), GSS_S_DUPLICATE_TOKEN);
+    assert.equal(checkSeqState(st, 67n), GSS_S_DUPLICATE_TOKEN);
+    assert.equal(checkSeqState(st, 60n), GSS_S_COMPLETE);
     assert.equal(checkSeqState(st, 0n), GSS_S_OLD_TOKEN);
+    // Receiving 100 when 1 is next: offset 99, a shift by 100 mod 64 = 36.
+    const st2 = initSeqState(0n, true, false, true);
+    checkSeqState(st2, 0n);
+    checkSeqState(st2, 100n);
+    assert.equal(st2.recvmap, (1n << 36n) | 1n);
   });
 
   it('wraps modulo 2^32 for narrow states and reduces the base', () => {
