@@ -8,7 +8,7 @@
  */
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startKdcProxy } from './kdc-proxy.js';
+import { type KdcExchange, startKdcProxy } from './kdc-proxy.js';
 import { execAsync, MIT_BIN, type Realm, startRealm } from './realm.js';
 
 export interface CapturedMessages {
@@ -59,24 +59,30 @@ function expectOk(what: string, r: { code: number | null; stderr: string }): voi
   if (r.code !== 0) throw new Error(`${what} failed (${r.code}): ${r.stderr}`);
 }
 
-export async function captureMessages(realm: Realm): Promise<CapturedMessages> {
+/** `transports`, when given, collects the transports the KDC exchanges used ('udp', 'tcp'). */
+export async function captureMessages(realm: Realm, transports?: Set<string>): Promise<CapturedMessages> {
   const proxy = await startKdcProxy(realm);
   try {
     const env = { ...proxy.env, KRB5CCNAME: `FILE:${realm.dir}/capture-${proxy.port}.ccache` };
     expectOk('kinit', await realm.exec(MIT_BIN.kinit, ['alice'], { input: `${realm.alicePassword}\n`, env }));
     const as = proxy.exchanges.splice(0);
+    const seen = (xs: KdcExchange[]): KdcExchange[] => {
+      for (const x of xs) transports?.add(x.transport);
+      return xs;
+    };
+    seen(as);
     const err = as.find((x) => x.reply[0] === 0x7e);
     const ok = as.find((x) => x.reply[0] === 0x6b);
     if (!err || !ok)
       throw new Error(`kinit: expected PREAUTH_REQUIRED then AS-REP, got ${as.length} exchanges`);
 
     expectOk('kvno', await realm.exec(MIT_BIN.kvno, ['gsstest/localhost'], { env }));
-    const tgs = proxy.exchanges.splice(0).find((x) => x.reply[0] === 0x6d);
+    const tgs = seen(proxy.exchanges.splice(0)).find((x) => x.reply[0] === 0x6d);
     if (!tgs) throw new Error('kvno: no TGS-REP');
 
     const unknownEnv = { ...env, KRB5CCNAME: `FILE:${realm.dir}/capture-unknown.ccache` };
     await realm.exec(MIT_BIN.kinit, ['nobody'], { input: 'x\n', env: unknownEnv });
-    const unknown = proxy.exchanges.splice(0).find((x) => x.reply[0] === 0x7e);
+    const unknown = seen(proxy.exchanges.splice(0)).find((x) => x.reply[0] === 0x7e);
     if (!unknown) throw new Error('kinit nobody: no KRB-ERROR');
 
     const py = await realm.exec(MIT_BIN.python3, ['-c', PY_GSS], { env });
@@ -109,6 +115,7 @@ export async function captureMessages(realm: Realm): Promise<CapturedMessages> {
     }
     return out;
   } finally {
+    for (const x of proxy.exchanges) transports?.add(x.transport);
     await proxy.stop();
   }
 }
