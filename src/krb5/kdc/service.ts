@@ -106,10 +106,27 @@ function errorReply(
   });
 }
 
+/** KDCOptions bit names (RFC 4120 5.4.1), for log lines. */
+const OPTION_NAMES: readonly [number, string][] = [
+  [1, 'forwardable'],
+  [2, 'forwarded'],
+  [3, 'proxiable'],
+  [4, 'proxy'],
+  [5, 'allow-postdate'],
+  [6, 'postdated'],
+  [8, 'renewable'],
+  [15, 'canonicalize'],
+  [27, 'renewable-ok'],
+  [28, 'enc-tkt-in-skey'],
+  [30, 'renew'],
+  [31, 'validate'],
+];
+
 function describe(req: KdcReq, seen: TgsHeader): string {
   const b = req.reqBody;
+  const opts = OPTION_NAMES.filter(([bit]) => (b.kdcOptions >>> (31 - bit)) & 1).map(([, n]) => n);
   const name = (n: PrincipalName | undefined, r: string): string =>
     n ? `${n.components.join('/')}@${r}` : '<none>';
   const c = seen.header ? name(seen.header.cname, seen.header.crealm) : name(b.cname, b.realm);
-  return `${c} for ${name(b.sname, b.realm)}`;
+  return `${c} for ${name(b.sname, b.realm)} [${opts.join(',')}] etypes {${b.etype.join(' ')}}`;
 }
