@@ -1,5 +1,7 @@
 import { demo } from './demo.js';
 import { kdc } from './kdc.js';
+import { kinit } from './kinit.js';
+import { klist } from './klist.js';
 
 const USAGE = `usage: gss <command> [options]
 
@@ -13,6 +15,8 @@ type Command = (args: string[]) => Promise<number>;
 const COMMANDS: Record<string, Command> = Object.assign(Object.create(null), {
   demo,
   kdc,
+  kinit,
+  klist,
   help: async () => {
     process.stdout.write(USAGE);
     return 0;

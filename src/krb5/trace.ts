@@ -49,13 +49,13 @@ export function traceEnabled(): boolean {
   return currentSink() !== null;
 }
 
+// Wall-clock microseconds at load, advanced by the monotonic clock, so lines never go backwards.
+const baseMicros = BigInt(Date.now()) * 1000n;
+const baseHr = process.hrtime.bigint();
+
 function stamp(): string {
-  const t = process.hrtime.bigint();
-  const ms = Date.now();
-  const micros = Number((t / 1000n) % 1000n);
-  const sec = Math.floor(ms / 1000);
-  const usec = (ms % 1000) * 1000 + micros;
-  return `${sec}.${String(usec).padStart(6, '0')}`;
+  const micros = baseMicros + (process.hrtime.bigint() - baseHr) / 1000n;
+  return `${micros / 1000000n}.${String(micros % 1000000n).padStart(6, '0')}`;
 }
 
 /** Writes one trace line (no newline needed) when KRB5_TRACE is set. */

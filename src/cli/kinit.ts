@@ -1,0 +1,182 @@
+/**
+ * `gss kinit [-k [-i] [-t KEYTAB]] [-c CCACHE] [--password-stdin] [-l LIFETIME] [-r RENEW] [-f|-F]
+ * [-p|-P] [PRINCIPAL]`: MIT kinit's options and behaviour (src/clients/kinit/kinit.c) on top of the
+ * KDC client. Writes an MIT-readable FILE: ccache (or MEMORY:) with the KDC time offset in its
+ * header and the `pa_type` config entry MIT kinit stores.
+ */
+import { parseArgs } from 'node:util';
+import { GssError } from '../gssapi/status.js';
+import { resolveCcache } from '../krb5/ccache/index.js';
+import { parseDuration } from '../krb5/config/duration.js';
+import { getInitialCredentials } from '../krb5/kdc-client/as.js';
+import { krb5Error } from '../krb5/kdc-client/errors.js';
+import { loadClientConfig } from '../krb5/kdc-client/load.js';
+import { defaultClientKeytabName, defaultKeytabName, type Keytab, readKeytab } from '../krb5/keytab/index.js';
+import { type Principal, parsePrincipal, unparsePrincipal } from '../krb5/principal.js';
+import { utf8 } from '../util/bytes.js';
+
+const USAGE = `Usage: gss kinit [-V] [-l lifetime] [-r renewable_life] [-f | -F] [-p | -P]
+        [-k [-i] [-t keytab_file]] [-c cachename] [--password-stdin] [principal]
+
+    options:
+\t-V verbose
+\t-l lifetime
+\t-r renewable lifetime
+\t-f forwardable
+\t-F not forwardable
+\t-p proxiable
+\t-P not proxiable
+\t-k use keytab
+\t-i use default client keytab (with -k)
+\t-t filename of keytab to use
+\t-c Kerberos 5 cache name
+\t--password-stdin read the password from standard input (one line)
+`;
+
+export async function kinit(args: string[]): Promise<number> {
+  let o: ReturnType<typeof parse>;
+  try {
+    o = parse(args);
+  } catch (e) {
+    process.stderr.write(`gss kinit: ${(e as Error).message}\n${USAGE}`);
+    return 1;
+  }
+  if (o.values.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const v = o.values;
+  const env = process.env;
+  try {
+    const config = loadClientConfig(env);
+    const settings = config.settings;
+    const lifetime = v.lifetime === undefined ? undefined : duration(v.lifetime, 'lifetime');
+    const renew = v.renewable === undefined ? undefined : duration(v.renewable, 'renewable lifetime');
+    const ccache = resolveCcache(v.cache, env, config.ccacheDefaults);
+    const useKeytab = Boolean(v.keytab || v['keytab-file'] || v['client-keytab']);
+    const client = await clientName(o.positionals[0], settings.defaultRealm, ccache);
+    const name = unparsePrincipal(client);
+    let keytab: Keytab | undefined;
+    let password: string | undefined;
+    if (useKeytab) {
+      const ktName =
+        v['keytab-file'] ??
+        (v['client-keytab']
+          ? defaultClientKeytabName(env, config.keytabDefaults)
+          : defaultKeytabName(env, config.keytabDefaults));
+      keytab = await readKeytab(ktName, env);
+      if (v.verbose) process.stdout.write(`Using keytab: ${ktName}\n`);
+    } else {
+      password = await readPassword(`Password for ${name}: `, Boolean(v['password-stdin']));
+    }
+    if (v.verbose) process.stdout.write(`Using default cache: ${ccache.name}\nUsing principal: ${name}\n`);
+    const forwardable = v.forwardable ? true : v['not-forwardable'] ? false : undefined;
+    const proxiable = v.proxiable ? true : v['not-proxiable'] ? false : undefined;
+    const got = await getInitialCredentials({
+      client,
+      password,
+      keytab,
+      settings,
+      lifetime,
+      renewLifetime: renew,
+      forwardable,
+      proxiable,
+    });
+    await ccache.initialize(client, { kdcTimeOffset: got.kdcTimeOffset });
+    if (got.paType !== undefined) {
+      // MIT kinit stores the preauth type used, keyed by the TGT's name (get_in_tkt.c).
+      await ccache.setConfig('pa_type', utf8(String(got.paType)), got.credential.server);
+    }
+    await ccache.store(got.credential);
+    if (v.verbose) process.stdout.write('Authenticated to Kerberos v5\n');
+    return 0;
+  } catch (e) {
+    const what = e instanceof GssError ? e.message : (e as Error).message;
+    process.stderr.write(`gss kinit: ${what} while getting initial credentials\n`);
+    return 1;
+  }
+}
+
+function parse(args: string[]) {
+  return parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      keytab: { type: 'boolean', short: 'k' },
+      'client-keytab': { type: 'boolean', short: 'i' },
+      'keytab-file': { type: 'string', short: 't' },
+      cache: { type: 'string', short: 'c' },
+      'password-stdin': { type: 'boolean' },
+      lifetime: { type: 'string', short: 'l' },
+      renewable: { type: 'string', short: 'r' },
+      forwardable: { type: 'boolean', short: 'f' },
+      'not-forwardable': { type: 'boolean', short: 'F' },
+      proxiable: { type: 'boolean', short: 'p' },
+      'not-proxiable': { type: 'boolean', short: 'P' },
+      verbose: { type: 'boolean', short: 'V' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+}
+
+function duration(text: string, what: string): number {
+  const d = parseDuration(text);
+  if (d === undefined || d <= 0) throw new Error(`Bad ${what} value ${text}`);
+  return d;
+}
+
+/** As kinit.c: the named principal, else the cache's, else the login name in the default realm. */
+async function clientName(
+  arg: string | undefined,
+  defaultRealm: string | undefined,
+  ccache: ReturnType<typeof resolveCcache>,
+): Promise<Principal> {
+  if (arg !== undefined) return parsePrincipal(arg, defaultRealm);
+  try {
+    return await ccache.getPrincipal();
+  } catch {
+    const user = process.env.USER ?? process.env.LOGNAME;
+    if (!user) throw new Error('Unable to identify user');
+    return parsePrincipal(user, defaultRealm);
+  }
+}
+
+/** One line from stdin; on a terminal without --password-stdin, prompted with echo off. */
+async function readPassword(prompt: string, fromStdin: boolean): Promise<string> {
+  const stdin = process.stdin;
+  const tty = stdin.isTTY && !fromStdin;
+  if (tty) process.stderr.write(prompt);
+  if (tty) stdin.setRawMode(true);
+  let text = '';
+  let ended = true;
+  try {
+    for await (const chunk of stdin) {
+      text += String(chunk);
+      const end = lineEnd(text, tty);
+      if (end >= 0) {
+        const c = text.charCodeAt(end);
+        if (c === 3 || c === 4) throw krb5Error('KRB5_LIBOS_CANTREADPWD');
+        text = text.slice(0, end);
+        ended = false;
+        break;
+      }
+    }
+  } finally {
+    if (tty) {
+      stdin.setRawMode(false);
+      process.stderr.write('\n');
+    }
+    stdin.pause();
+  }
+  if (ended && text === '') throw krb5Error('KRB5_LIBOS_CANTREADPWD');
+  return text.replace(/\r$/, '');
+}
+
+/** The end of the first line: newline, or on a raw terminal also CR, ^C or ^D. */
+function lineEnd(text: string, raw: boolean): number {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || (raw && (c === 13 || c === 3 || c === 4))) return i;
+  }
+  return -1;
+}

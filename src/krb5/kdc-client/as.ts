@@ -1,0 +1,266 @@
+/**
+ * The AS exchange (RFC 4120 3.1) as MIT's krb5_get_init_creds does it: a first request without
+ * pre-authentication; on KDC_ERR_PREAUTH_REQUIRED, the salt and s2kparams of the KDC's
+ * PA-ETYPE-INFO2 and a PA-ENC-TIMESTAMP (5.2.7.2); the reply decrypted with key usage 3 and
+ * checked (./verify.ts) before it is trusted; the KDC's clock offset recorded as MIT records it.
+ */
+import { decrypt, getProfile, stringToKey } from '../../crypto/index.js';
+import type { Key } from '../../crypto/key.js';
+import { now as nowMs, nowSeconds } from '../../util/clock.js';
+import type { CachedCredential, TimeOffset } from '../ccache/index.js';
+import {
+  KDC_OPT_FORWARDABLE,
+  KDC_OPT_PROXIABLE,
+  KDC_OPT_RENEWABLE,
+  KDC_OPT_RENEWABLE_OK,
+} from '../constants/flags.js';
+import { KU_AS_REP_ENC_PART } from '../constants/key-usages.js';
+import { PA_ENC_TIMESTAMP, PA_ETYPE_INFO2, PA_FX_COOKIE } from '../constants/padata-types.js';
+import type { Keytab } from '../keytab/index.js';
+import { findKey } from '../keytab/index.js';
+import type { PaData } from '../messages/common.js';
+import { decodeAsRep, decodeEncKdcRepPart } from '../messages/kdc-rep.js';
+import { encodeAsReq, type KdcReqBody } from '../messages/kdc-req.js';
+import { decodeEtypeInfo2, decodeMethodData, type EtypeInfo2Entry } from '../messages/padata.js';
+import { NT_PRINCIPAL, NT_SRV_INST, type Principal, unparsePrincipal } from '../principal.js';
+import { trace } from '../trace.js';
+import {
+  credentialFromReply,
+  encTimestampPadata,
+  enctypeName,
+  enctypeNames,
+  newNonce,
+  padataNames,
+} from './common.js';
+import { krb5Error } from './errors.js';
+import { exchange, kdcError } from './exchange.js';
+import type { KdcClientSettings } from './settings.js';
+import { type KdcTransport, networkTransport } from './transport.js';
+import { verifyKdcReply } from './verify.js';
+
+/** RFC 4120 7.5.9 error codes the AS exchange reacts to. */
+const KDC_ERR_C_PRINCIPAL_UNKNOWN = 6;
+const KDC_ERR_PREAUTH_FAILED = 24;
+const KDC_ERR_PREAUTH_REQUIRED = 25;
+const KRB_AP_ERR_BAD_INTEGRITY = 31;
+const KRB_AP_ERR_SKEW = 37;
+
+export interface InitialCredentialsRequest {
+  readonly client: Principal;
+  /** The password (string-to-key with the KDC's salt), or a keytab holding the client's keys. */
+  readonly password?: string;
+  readonly keytab?: Keytab;
+  readonly settings: KdcClientSettings;
+  /** Default: the network, to the KDCs krb5.conf names. */
+  readonly transport?: KdcTransport;
+  /** Seconds; default ticket_lifetime. */
+  readonly lifetime?: number;
+  /** Seconds; default renew_lifetime (0: not renewable). */
+  readonly renewLifetime?: number;
+  /** Default: libdefaults forwardable. */
+  readonly forwardable?: boolean;
+  readonly proxiable?: boolean;
+  /** Default: krbtgt/REALM@REALM. */
+  readonly server?: Principal;
+}
+
+export interface InitialCredentials {
+  readonly credential: CachedCredential;
+  /** KDC time minus ours (MIT's krb5_set_real_time with microseconds -1: usec offset 0). */
+  readonly kdcTimeOffset: TimeOffset;
+  /** The pre-authentication type used (2: encrypted timestamp), for the `pa_type` cache config. */
+  readonly paType?: number;
+}
+
+type KeyChoice = { key: Key; salt?: string; s2kparams?: Uint8Array };
+
+/** krb5_get_init_creds_password / _keytab. */
+export async function getInitialCredentials(req: InitialCredentialsRequest): Promise<InitialCredentials> {
+  if ((req.password === undefined) === (req.keytab === undefined)) {
+    throw new TypeError('getInitialCredentials: give exactly one of password or keytab');
+  }
+  const s = req.settings;
+  const transport = req.transport ?? networkTransport(s);
+  const client = req.client;
+  const realm = client.realm;
+  const server = req.server ?? { nameType: NT_SRV_INST, components: ['krbtgt', realm], realm };
+  trace(`Getting initial credentials for ${unparsePrincipal(client)}`);
+
+  let etypes = [...s.defaultTktEnctypes];
+  if (req.keytab) etypes = sortByKeytab(etypes, req.keytab, client);
+  if (etypes.length === 0)
+    throw krb5Error('KRB5_CONFIG_ETYPE_NOSUPP', 'No supported encryption types (config file error?)');
+
+  const lifetime = req.lifetime ?? s.ticketLifetime;
+  const renew = req.renewLifetime ?? s.renewLifetime;
+  let kdcOptions = 0;
+  if (req.forwardable ?? s.forwardable) kdcOptions |= KDC_OPT_FORWARDABLE;
+  if (req.proxiable ?? s.proxiable) kdcOptions |= KDC_OPT_PROXIABLE;
+  // As MIT's kinit: renewable when a renew lifetime is asked for, else renewable-ok.
+  kdcOptions |= renew > 0 ? KDC_OPT_RENEWABLE : KDC_OPT_RENEWABLE_OK;
+  kdcOptions >>>= 0;
+
+  let offset = 0;
+  let padata: PaData[] | undefined;
+  let chosen: KeyChoice | undefined;
+  let skewRetried = false;
+  for (let round = 0; round < 4; round++) {
+    const start = nowSeconds() + offset;
+    const body: KdcReqBody = {
+      kdcOptions,
+      cname: { nameType: NT_PRINCIPAL, components: client.components },
+      realm,
+      sname: { nameType: server.nameType, components: server.components },
+      till: lifetime > 0 ? start + lifetime : 0,
+      rtime: renew > 0 ? start + renew : undefined,
+      nonce: newNonce(),
+      etype: etypes,
+    };
+    trace(
+      padata
+        ? `Sending request with preauth: ${padata.map((p) => p.padataType).join(', ')}`
+        : 'Sending unauthenticated request',
+    );
+    const answer = await exchange(transport, realm, encodeAsReq({ padata, reqBody: body }));
+    if ('error' in answer) {
+      const e = answer.error;
+      if (e.errorCode === KDC_ERR_PREAUTH_REQUIRED && padata === undefined) {
+        const methods = e.eData ? safeMethodData(e.eData) : [];
+        chosen = chooseKey(req, methods, etypes);
+        const cookie = methods.find((m) => m.padataType === PA_FX_COOKIE);
+        padata = [...(cookie ? [cookie] : []), encTimestampPadata(chosen.key, offset)];
+        trace(`Produced preauth for next request: ${padataNames(padata)}`);
+        continue;
+      }
+      if (e.errorCode === KRB_AP_ERR_SKEW && padata !== undefined && chosen && !skewRetried) {
+        // MIT retries once with the KDC's time (get_in_tkt.c, KRB5KRB_AP_ERR_SKEW with preauth).
+        skewRetried = true;
+        offset = e.stime - nowSeconds();
+        padata = padata.map((p) =>
+          p.padataType === PA_ENC_TIMESTAMP && chosen ? encTimestampPadata(chosen.key, offset) : p,
+        );
+        continue;
+      }
+      throw asError(e.errorCode, req, answer.error);
+    }
+    const rep = decodeAsRep(answer.reply);
+    const key = replyKey(req, rep.encPart.etype, rep.padata, chosen);
+    let plain: Uint8Array;
+    try {
+      plain = decrypt(key, KU_AS_REP_ENC_PART, rep.encPart.cipher);
+    } catch (err) {
+      // MIT keeps KRB5KRB_AP_ERR_BAD_INTEGRITY and says "Password incorrect" (gic_pwd.c).
+      if (req.password !== undefined)
+        throw krb5Error('KRB5KRB_AP_ERR_BAD_INTEGRITY', 'Password incorrect', err);
+      throw err;
+    }
+    const enc = decodeEncKdcRepPart(plain);
+    plain.fill(0);
+    const now = nowSeconds();
+    verifyKdcReply(rep, enc, { request: body, client, server, now, clockskew: s.clockskew, timeSync: true });
+    trace(`Decrypted AS reply; session key is: ${enctypeName(enc.key.enctype)}`);
+    const kdcTimeOffset = { seconds: enc.authtime - Math.floor(nowMs() / 1000), microseconds: 0 };
+    return {
+      credential: credentialFromReply(client, rep, enc, answer.reply),
+      kdcTimeOffset,
+      paType: padata ? PA_ENC_TIMESTAMP : undefined,
+    };
+  }
+  throw krb5Error('KRB5_GET_IN_TKT_LOOP', 'Looping detected inside krb5_get_in_tkt');
+}
+
+/** MIT's sort_enctypes: the enctypes the keytab has keys for come first, order kept. */
+function sortByKeytab(etypes: number[], keytab: Keytab, client: Principal): number[] {
+  const has = (e: number) => {
+    try {
+      findKey(keytab, client, e);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  return [...etypes.filter(has), ...etypes.filter((e) => !has(e))];
+}
+
+function safeMethodData(eData: Uint8Array): PaData[] {
+  try {
+    return decodeMethodData(eData);
+  } catch {
+    return [];
+  }
+}
+
+function etypeInfo(padata: readonly PaData[] | undefined): EtypeInfo2Entry[] {
+  const pa = padata?.find((p) => p.padataType === PA_ETYPE_INFO2);
+  if (!pa) return [];
+  try {
+    return decodeEtypeInfo2(pa.padataValue);
+  } catch {
+    return [];
+  }
+}
+
+/** The first ETYPE-INFO2 entry we requested (the KDC lists them in our order), as MIT picks. */
+function chooseKey(
+  req: InitialCredentialsRequest,
+  methods: readonly PaData[],
+  etypes: readonly number[],
+): KeyChoice {
+  trace(`Processing preauth types: ${padataNames(methods)}`);
+  const info = etypeInfo(methods).filter((i) => etypes.includes(i.etype));
+  const pick = info[0] ?? { etype: etypes[0] };
+  const salt = pick.salt ?? defaultSaltOf(req.client);
+  trace(
+    `Selected etype info: etype ${enctypeName(pick.etype)}, salt "${salt}", params "${pick.s2kparams ? hex(pick.s2kparams) : ''}"`,
+  );
+  return { key: makeKey(req, pick.etype, salt, pick.s2kparams), salt, s2kparams: pick.s2kparams };
+}
+
+function replyKey(
+  req: InitialCredentialsRequest,
+  etype: number,
+  padata: readonly PaData[] | undefined,
+  chosen?: KeyChoice,
+): Key {
+  if (chosen && chosen.key.enctype === etype) return chosen.key;
+  // No preauth, or the KDC used another enctype: the reply's own ETYPE-INFO2 gives the salt.
+  const info = etypeInfo(padata).find((i) => i.etype === etype);
+  const salt = info?.salt ?? chosen?.salt ?? defaultSaltOf(req.client);
+  return makeKey(req, etype, salt, info?.s2kparams);
+}
+
+function makeKey(req: InitialCredentialsRequest, etype: number, salt: string, s2kparams?: Uint8Array): Key {
+  getProfile(etype); // KRB5_BAD_ENCTYPE for an enctype we cannot use
+  if (req.keytab) {
+    try {
+      return findKey(req.keytab, req.client, etype).key;
+    } catch (e) {
+      throw krb5Error(
+        'KRB5_PREAUTH_NO_KEY',
+        `Keytab has no ${enctypeNames([etype])} key for ${unparsePrincipal(req.client)}`,
+        e,
+      );
+    }
+  }
+  return stringToKey(etype, req.password ?? '', salt, s2kparams);
+}
+
+function defaultSaltOf(p: Principal): string {
+  return p.realm + p.components.join('');
+}
+
+function hex(b: Uint8Array): string {
+  return Array.from(b, (x) => x.toString(16).padStart(2, '0'))
+    .join('')
+    .toUpperCase();
+}
+
+function asError(code: number, req: InitialCredentialsRequest, e: Parameters<typeof kdcError>[0]) {
+  if (code === KDC_ERR_C_PRINCIPAL_UNKNOWN) {
+    return kdcError(e, `Client '${unparsePrincipal(req.client)}' not found in Kerberos database`);
+  }
+  if ((code === KDC_ERR_PREAUTH_FAILED || code === KRB_AP_ERR_BAD_INTEGRITY) && req.password !== undefined) {
+    return kdcError(e, 'Password incorrect');
+  }
+  return kdcError(e);
+}

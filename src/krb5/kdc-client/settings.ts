@@ -1,0 +1,70 @@
+/**
+ * The krb5.conf relations the KDC client reads, resolved once into plain values with MIT's
+ * defaults (src/include/k5-int.h, krb5/krb5.hin). `settingsFromProfile` reads them from any
+ * profile lookup, so the client does not depend on how the config file is parsed.
+ */
+import { parseEnctypeList } from '../../crypto/profiles.js';
+import { parseDuration } from '../config/duration.js';
+import { DEFAULT_UDP_PREFERENCE_LIMIT, type NetworkSettings } from './transport.js';
+
+export interface KdcClientSettings extends NetworkSettings {
+  readonly defaultRealm?: string;
+  /** libdefaults clockskew, seconds (MIT default 300). */
+  readonly clockskew: number;
+  /** default_tkt_enctypes: the AS-REQ etype list, in preference order. */
+  readonly defaultTktEnctypes: readonly number[];
+  /** default_tgs_enctypes: the TGS-REQ etype list. */
+  readonly defaultTgsEnctypes: readonly number[];
+  /** permitted_enctypes: what a reply's session key and ticket may use. */
+  readonly permittedEnctypes: readonly number[];
+  /** ticket_lifetime, seconds (MIT default 1 day). */
+  readonly ticketLifetime: number;
+  /** renew_lifetime, seconds (MIT default 0: not renewable). */
+  readonly renewLifetime: number;
+  readonly forwardable: boolean;
+  readonly proxiable: boolean;
+}
+
+/** A profile lookup: the values of `section` `path...` in file order (first file wins). */
+export type ProfileValues = (section: string, ...path: string[]) => readonly string[];
+
+/** MIT's default enctype list (krb5.hin DEFAULT_ENCTYPE_LIST) as our crypto layer knows it. */
+const DEFAULT_ENCTYPES = 'DEFAULT';
+
+function bool(v: string | undefined, dflt: boolean): boolean {
+  if (v === undefined) return dflt;
+  // profile_parse_boolean: y, yes, true, t, 1, on are true; n, no, false, nil, 0, off false.
+  const s = v.trim().toLowerCase();
+  if (['y', 'yes', 'true', 't', '1', 'on'].includes(s)) return true;
+  if (['n', 'no', 'false', 'nil', '0', 'off'].includes(s)) return false;
+  return dflt;
+}
+
+function duration(v: string | undefined, dflt: number): number {
+  if (v === undefined) return dflt;
+  return parseDuration(v) ?? dflt;
+}
+
+/** Reads the client's relations, with MIT's defaults for those that are absent. */
+export function settingsFromProfile(values: ProfileValues): KdcClientSettings {
+  const lib = (name: string): string | undefined => values('libdefaults', name)[0];
+  const permitted = parseEnctypeList(lib('permitted_enctypes') ?? DEFAULT_ENCTYPES);
+  // MIT filters the request lists by permitted_enctypes (krb5_get_tgs_ktypes / get_permitted).
+  const requested = (name: string) =>
+    parseEnctypeList(lib(name) ?? DEFAULT_ENCTYPES).filter((e) => permitted.includes(e));
+  const udp = Number(lib('udp_preference_limit'));
+  return Object.freeze({
+    defaultRealm: lib('default_realm'),
+    clockskew: duration(lib('clockskew'), 300),
+    defaultTktEnctypes: requested('default_tkt_enctypes'),
+    defaultTgsEnctypes: requested('default_tgs_enctypes'),
+    permittedEnctypes: permitted,
+    ticketLifetime: duration(lib('ticket_lifetime'), 86400),
+    renewLifetime: duration(lib('renew_lifetime'), 0),
+    forwardable: bool(lib('forwardable'), false),
+    proxiable: bool(lib('proxiable'), false),
+    dnsLookupKdc: bool(lib('dns_lookup_kdc') ?? lib('dns_fallback'), false),
+    udpPreferenceLimit: Number.isInteger(udp) && udp > 0 ? udp : DEFAULT_UDP_PREFERENCE_LIMIT,
+    kdcLines: (realm: string) => values('realms', realm, 'kdc'),
+  });
+}

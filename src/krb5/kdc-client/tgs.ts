@@ -1,0 +1,226 @@
+/**
+ * The TGS exchange (RFC 4120 3.3) as MIT's krb5_get_credentials does it for one realm: reuse a
+ * valid cached ticket; else a TGS-REQ whose PA-TGS-REQ carries an AP-REQ with the TGT and an
+ * authenticator (key usage 7) holding a fresh subkey and a checksum over the req-body (usage 6);
+ * the reply decrypted with the subkey (usage 9) or, failing that, the TGT session key (usage 8),
+ * checked as MIT checks it, and stored in the ccache.
+ */
+import { checksumTypeForEnctype, decrypt, encrypt, makeChecksum, randomKey } from '../../crypto/index.js';
+import type { Key } from '../../crypto/key.js';
+import { GSS_S_NO_CRED, GssError } from '../../gssapi/status.js';
+import { now as nowMs, nowSeconds } from '../../util/clock.js';
+import type { CachedCredential, CredentialCache } from '../ccache/index.js';
+import {
+  KDC_OPT_CANONICALIZE,
+  KDC_OPT_FORWARDABLE,
+  KDC_OPT_FORWARDED,
+  TKT_FLG_FORWARDABLE,
+  TKT_FLG_MAY_POSTDATE,
+  TKT_FLG_PROXIABLE,
+  TKT_FLG_RENEWABLE,
+} from '../constants/flags.js';
+import {
+  KU_TGS_REP_ENC_PART_SESSKEY,
+  KU_TGS_REP_ENC_PART_SUBKEY,
+  KU_TGS_REQ_AUTH,
+  KU_TGS_REQ_AUTH_CKSUM,
+} from '../constants/key-usages.js';
+import { PA_TGS_REQ } from '../constants/padata-types.js';
+import { encodeApReq, encodeAuthenticator } from '../messages/ap.js';
+import { decodeEncKdcRepPart, decodeTgsRep, type EncKdcRepPart } from '../messages/kdc-rep.js';
+import { encodeKdcReqBody, encodeTgsReq, type KdcReqBody } from '../messages/kdc-req.js';
+import { decodeTicket } from '../messages/ticket.js';
+import { NT_SRV_INST, type Principal, unparsePrincipal } from '../principal.js';
+import { trace } from '../trace.js';
+import { credentialFromReply, enctypeName, enctypeNames, newNonce } from './common.js';
+import { krb5Error } from './errors.js';
+import { exchange, kdcError } from './exchange.js';
+import type { KdcClientSettings } from './settings.js';
+import { type KdcTransport, networkTransport } from './transport.js';
+import { verifyKdcReply } from './verify.js';
+
+/** MIT's KDC_TKT_COMMON_MASK: TGT flags a TGS request asks for again (get_creds.c). */
+const KDC_TKT_COMMON_MASK =
+  (TKT_FLG_FORWARDABLE | TKT_FLG_PROXIABLE | TKT_FLG_MAY_POSTDATE | TKT_FLG_RENEWABLE) >>> 0;
+
+export interface TgsRequest {
+  /** The TGT (krbtgt/REALM@REALM) and the client it belongs to. */
+  readonly tgt: CachedCredential;
+  readonly server: Principal;
+  readonly settings: KdcClientSettings;
+  readonly transport?: KdcTransport;
+  /** KDC options besides those copied from the TGT's flags. */
+  readonly kdcOptions?: number;
+  /** Replace the TGT-derived options entirely (used for FORWARDED requests). */
+  readonly exactOptions?: boolean;
+}
+
+/** One TGS exchange with the TGT; nothing is cached. */
+export async function tgsExchange(req: TgsRequest): Promise<CachedCredential> {
+  const { tgt, server, settings } = req;
+  const transport = req.transport ?? networkTransport(settings);
+  const client = tgt.client;
+  const base = req.exactOptions ? 0 : (tgt.ticketFlags & KDC_TKT_COMMON_MASK) | KDC_OPT_CANONICALIZE;
+  const etypes = settings.defaultTgsEnctypes;
+  if (etypes.length === 0)
+    throw krb5Error('KRB5_CONFIG_ETYPE_NOSUPP', 'No supported encryption types (config file error?)');
+  trace(
+    `Requesting tickets for ${unparsePrincipal(server)}, referrals ${base & KDC_OPT_CANONICALIZE ? 'on' : 'off'}`,
+  );
+  const body: KdcReqBody = {
+    kdcOptions: (base | (req.kdcOptions ?? 0)) >>> 0,
+    realm: server.realm,
+    sname: { nameType: server.nameType, components: server.components },
+    till: tgt.endtime,
+    nonce: newNonce(),
+    etype: etypes,
+  };
+  const subkey = randomKey(tgt.key.enctype);
+  trace(`Generated subkey for TGS request: ${enctypeName(subkey.enctype)}`);
+  trace(`etypes requested in TGS request: ${enctypeNames(etypes)}`);
+  const padata = [{ padataType: PA_TGS_REQ, padataValue: tgsApReq(tgt, subkey, encodeKdcReqBody(body)) }];
+  const answer = await exchange(transport, server.realm, encodeTgsReq({ padata, reqBody: body }));
+  if ('error' in answer) throw kdcError(answer.error);
+  const rep = decodeTgsRep(answer.reply);
+  const enc = decryptTgsRep(rep.encPart.cipher, subkey, tgt.key);
+  verifyKdcReply(rep, enc, {
+    request: body,
+    client,
+    server,
+    now: nowSeconds(),
+    clockskew: settings.clockskew,
+    timeSync: false,
+  });
+  trace(
+    `TGS reply is for ${unparsePrincipal(client)} -> ${unparsePrincipal(server)} with session key ${enctypeName(enc.key.enctype)}`,
+  );
+  return credentialFromReply(client, rep, enc, answer.reply);
+}
+
+/** The AP-REQ of PA-TGS-REQ (RFC 4120 5.4.1, 7.5.1 usages 6 and 7). */
+function tgsApReq(tgt: CachedCredential, subkey: Key, reqBody: Uint8Array): Uint8Array {
+  const ms = nowMs();
+  const authenticator = encodeAuthenticator({
+    crealm: tgt.client.realm,
+    cname: { nameType: tgt.client.nameType, components: tgt.client.components },
+    cksum: {
+      cksumtype: checksumTypeForEnctype(tgt.key.enctype),
+      checksum: makeChecksum(tgt.key, KU_TGS_REQ_AUTH_CKSUM, reqBody),
+    },
+    cusec: (ms % 1000) * 1000,
+    ctime: Math.floor(ms / 1000),
+    subkey,
+  });
+  const cipher = encrypt(tgt.key, KU_TGS_REQ_AUTH, authenticator);
+  authenticator.fill(0);
+  return encodeApReq({
+    apOptions: 0,
+    ticket: decodeTicket(tgt.ticket),
+    authenticator: { etype: tgt.key.enctype, cipher },
+  });
+}
+
+/** RFC 4120 5.4.2: the subkey (usage 9) when we sent one; MIT also accepts the session key (8). */
+function decryptTgsRep(cipher: Uint8Array, subkey: Key, sessionKey: Key): EncKdcRepPart {
+  let plain: Uint8Array;
+  try {
+    plain = decrypt(subkey, KU_TGS_REP_ENC_PART_SUBKEY, cipher);
+  } catch {
+    plain = decrypt(sessionKey, KU_TGS_REP_ENC_PART_SESSKEY, cipher);
+  }
+  try {
+    return decodeEncKdcRepPart(plain);
+  } finally {
+    plain.fill(0);
+  }
+}
+
+export interface ServiceCredentialsRequest {
+  readonly ccache: CredentialCache;
+  readonly server: Principal;
+  readonly settings: KdcClientSettings;
+  readonly transport?: KdcTransport;
+  /** Skip the cache lookup (MIT's KRB5_GC_NO_STORE is `store: false`). */
+  readonly cached?: boolean;
+  readonly store?: boolean;
+}
+
+/** The TGT of the cache's principal for its own realm. */
+export async function getTgt(ccache: CredentialCache, at = nowSeconds()): Promise<CachedCredential> {
+  const client = await ccache.getPrincipal();
+  const name: Principal = {
+    nameType: NT_SRV_INST,
+    components: ['krbtgt', client.realm],
+    realm: client.realm,
+  };
+  try {
+    const tgt = await ccache.retrieve(name, { client, validAt: at });
+    trace(`Starting with TGT for client realm: ${unparsePrincipal(client)} -> ${unparsePrincipal(name)}`);
+    return tgt;
+  } catch (e) {
+    throw new GssError(
+      GSS_S_NO_CRED,
+      e instanceof GssError ? e.minor : 0,
+      `No valid TGT for ${unparsePrincipal(client)} in ${ccache.name} (kinit first)`,
+      { cause: e },
+    );
+  }
+}
+
+/** krb5_get_credentials: a valid cached ticket for `server`, else one from the KDC, stored. */
+export async function getServiceCredentials(req: ServiceCredentialsRequest): Promise<CachedCredential> {
+  const { ccache, server } = req;
+  const client = await ccache.getPrincipal();
+  const at = nowSeconds();
+  trace(
+    `Getting credentials ${unparsePrincipal(client)} -> ${unparsePrincipal(server)} using ccache ${ccache.name}`,
+  );
+  if (req.cached !== false) {
+    try {
+      const c = await ccache.retrieve(server, {
+        client,
+        validAt: at,
+        enctypes: req.settings.defaultTgsEnctypes,
+      });
+      trace(
+        `Retrieving ${unparsePrincipal(client)} -> ${unparsePrincipal(server)} from ${ccache.name} with result: 0/Success`,
+      );
+      return c;
+    } catch {
+      // not cached: ask the KDC
+    }
+  }
+  const tgt = await getTgt(ccache, at);
+  const cred = await tgsExchange({ tgt, server, settings: req.settings, transport: req.transport });
+  if (req.store !== false) {
+    trace(`Storing ${unparsePrincipal(client)} -> ${unparsePrincipal(server)} in ${ccache.name}`);
+    await ccache.store(cred);
+  }
+  return cred;
+}
+
+export interface ForwardedTgtRequest {
+  readonly ccache: CredentialCache;
+  readonly settings: KdcClientSettings;
+  readonly transport?: KdcTransport;
+  /** Ask for a forwardable forwarded TGT (MIT: GSS_C_DELEG_FLAG with forwardable creds). */
+  readonly forwardable?: boolean;
+}
+
+/**
+ * krb5_fwd_tgt_creds: a TGT with the FORWARDED option (RFC 4120 2.6) for the GSS initiator to put
+ * in a KRB-CRED; it is not stored in the ccache. The TGT must be forwardable (KDC_ERR_BADOPTION
+ * from the KDC otherwise).
+ */
+export async function getForwardedTgt(req: ForwardedTgtRequest): Promise<CachedCredential> {
+  const tgt = await getTgt(req.ccache);
+  const options = (KDC_OPT_FORWARDED | (req.forwardable ? KDC_OPT_FORWARDABLE : 0)) >>> 0;
+  return tgsExchange({
+    tgt,
+    server: tgt.server,
+    settings: req.settings,
+    transport: req.transport,
+    kdcOptions: options,
+    exactOptions: true,
+  });
+}

@@ -1,0 +1,72 @@
+/**
+ * Checks on a decrypted KDC reply before anything in it is trusted, in the order and with the
+ * error codes of MIT's verify_as_reply (get_in_tkt.c) and check_reply (get_creds.c):
+ * names, nonce, requested enctypes, times. A failed check is KRB5_KDCREP_MODIFIED (or
+ * KRB5_KDCREP_SKEW / KRB5_CONFIG_ETYPE_NOSUPP), never a partial result.
+ */
+import {
+  KDC_OPT_POSTDATED,
+  KDC_OPT_RENEWABLE,
+  KDC_OPT_RENEWABLE_OK,
+  TKT_FLG_RENEWABLE,
+} from '../constants/flags.js';
+import { principal as joinName } from '../messages/common.js';
+import type { EncKdcRepPart, KdcRep } from '../messages/kdc-rep.js';
+import type { KdcReqBody } from '../messages/kdc-req.js';
+import { type Principal, principalEquals, unparsePrincipal } from '../principal.js';
+import { krb5Error } from './errors.js';
+
+export interface VerifyExpectations {
+  readonly request: KdcReqBody;
+  readonly client: Principal;
+  readonly server: Principal;
+  /** Seconds since the epoch on our clock. */
+  readonly now: number;
+  readonly clockskew: number;
+  /** MIT's kdc_timesync (on by default): record the KDC's time instead of failing on skew. */
+  readonly timeSync: boolean;
+}
+
+const modified = (what: string) =>
+  krb5Error('KRB5_KDCREP_MODIFIED', `KDC reply did not match expectations (${what})`);
+
+export function verifyKdcReply(rep: KdcRep, enc: EncKdcRepPart, x: VerifyExpectations): void {
+  const req = x.request;
+  const cname = joinName(rep.cname, rep.crealm);
+  const sname = joinName(enc.sname, enc.srealm);
+  const tname = joinName(rep.ticket.sname, rep.ticket.realm);
+  if (!principalEquals(cname, x.client)) modifiedName('client', cname, x.client);
+  if (!principalEquals(sname, x.server)) modifiedName('server', sname, x.server);
+  if (!principalEquals(tname, x.server)) modifiedName('ticket server', tname, x.server);
+  if (enc.nonce !== req.nonce) throw modified('nonce');
+  if (!req.etype.includes(enc.key.enctype)) {
+    throw krb5Error(
+      'KRB5_CONFIG_ETYPE_NOSUPP',
+      `KDC chose session key enctype ${enc.key.enctype}, which was not requested`,
+    );
+  }
+  const starttime = enc.starttime ?? enc.authtime;
+  if (req.from !== undefined && req.from !== 0 && req.from !== starttime) throw modified('start time');
+  if (req.till !== 0 && enc.endtime > req.till) throw modified('end time later than requested');
+  if (req.kdcOptions & KDC_OPT_RENEWABLE) {
+    if (req.rtime !== undefined && req.rtime !== 0 && (enc.renewTill ?? 0) > req.rtime)
+      throw modified('renew time');
+  }
+  if (req.kdcOptions & KDC_OPT_RENEWABLE_OK && enc.flags & TKT_FLG_RENEWABLE) {
+    if (
+      req.till !== 0 &&
+      (enc.renewTill ?? 0) > 0 &&
+      enc.renewTill !== undefined &&
+      enc.renewTill < enc.endtime
+    ) {
+      throw modified('renew time before end time');
+    }
+  }
+  if (!(req.kdcOptions & KDC_OPT_POSTDATED) && !x.timeSync && Math.abs(starttime - x.now) > x.clockskew) {
+    throw krb5Error('KRB5_KDCREP_SKEW');
+  }
+}
+
+function modifiedName(which: string, got: Principal, want: Principal): never {
+  throw modified(`${which} ${unparsePrincipal(got)}, expected ${unparsePrincipal(want)}`);
+}
