@@ -78,7 +78,8 @@ export function ctsEncrypt(key: SecretKey, parts: readonly Uint8Array[], spare: 
   let n = 0;
   for (const p of parts) n += p.length;
   if (n < BLOCK) throw new RangeError('AES-CTS input shorter than one block');
-  const out = Buffer.allocUnsafe(n + spare);
+  // Not from Buffer's shared pool: callers get a Uint8Array that owns its ArrayBuffer.
+  const out = Buffer.allocUnsafeSlow(n + spare);
   const c = cbcEncryptor(key);
   let off = 0;
   for (const p of parts) {
@@ -101,7 +102,12 @@ export function ctsEncrypt(key: SecretKey, parts: readonly Uint8Array[], spare: 
     out.copyWithin(a, a + BLOCK, n);
     t.copy(out, a + BLOCK);
   }
-  return new Uint8Array(out.buffer, out.byteOffset, out.length);
+  return plain(out);
+}
+
+/** A plain Uint8Array view of a Buffer (same memory), so callers never receive Buffer objects. */
+function plain(b: Buffer): Uint8Array {
+  return new Uint8Array(b.buffer, b.byteOffset, b.length);
 }
 
 /**
@@ -145,7 +151,7 @@ export function ctsDecrypt(key: SecretKey, ct: Uint8Array): Uint8Array[] {
 export function joinPieces(pieces: readonly Uint8Array[], skip: number): Uint8Array {
   let n = 0;
   for (const p of pieces) n += p.length;
-  const out = new Uint8Array(Math.max(0, n - skip));
+  const out = plain(Buffer.allocUnsafeSlow(Math.max(0, n - skip))); // every byte is written below
   let off = -skip;
   for (const p of pieces) {
     if (off + p.length > 0) {
@@ -161,7 +167,7 @@ export function joinPieces(pieces: readonly Uint8Array[], skip: number): Uint8Ar
 export function hmac(hash: HashName, key: SecretKey | Uint8Array, parts: readonly Uint8Array[]): Uint8Array {
   const h = createHmac(hash, key);
   for (const p of parts) h.update(p);
-  return h.digest();
+  return plain(h.digest());
 }
 
 export function hmacSha256(key: Uint8Array, data: Uint8Array): Uint8Array {
@@ -237,7 +243,7 @@ export function aeadOpen(
     d.setAuthTag(sealed.subarray(sealed.length - GCM_TAG));
     const body = d.update(sealed.subarray(0, sealed.length - GCM_TAG));
     d.final();
-    return new Uint8Array(body.buffer, body.byteOffset, body.length);
+    return plain(body);
   } catch {
     throw fail();
   }

@@ -263,3 +263,23 @@ describe('helpers', () => {
     assert.throws(() => aeadOpen(randomBytes(16), nonce, sealed, aad), defective);
   });
 });
+
+describe('outputs', () => {
+  it('are plain Uint8Arrays owning their memory, never Buffers', () => {
+    for (const e of ENCTYPES) {
+      const key = randomKey(e);
+      const ct = encrypt(key, 1, randomBytes(10));
+      for (const out of [
+        ct,
+        decrypt(key, 1, ct),
+        makeChecksum(key, 1, ct),
+        prf(key, ct),
+        stringToKey(e, 'p', 's').keyvalue,
+      ]) {
+        assert.equal(Object.getPrototypeOf(out), Uint8Array.prototype);
+      }
+      assert.equal(ct.byteOffset, 0);
+      assert.equal(ct.buffer.byteLength, ct.length);
+    }
+  });
+});
