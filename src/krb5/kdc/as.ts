@@ -5,11 +5,19 @@
  */
 import { decrypt, encrypt, randomKey } from '../../crypto/index.js';
 import {
+  KDC_ERR_BADOPTION,
   KDC_ERR_C_PRINCIPAL_UNKNOWN,
   KDC_ERR_ETYPE_NOSUPP,
   KDC_ERR_PREAUTH_FAILED,
   KDC_ERR_PREAUTH_REQUIRED,
   KDC_ERR_S_PRINCIPAL_UNKNOWN,
+  KDC_OPT_CNAME_IN_ADDL_TKT,
+  KDC_OPT_ENC_TKT_IN_SKEY,
+  KDC_OPT_FORWARDED,
+  KDC_OPT_POSTDATED,
+  KDC_OPT_PROXY,
+  KDC_OPT_RENEW,
+  KDC_OPT_VALIDATE,
   KRB_AP_ERR_SKEW,
   KU_AS_REP_ENC_PART,
   KU_PA_ENC_TIMESTAMP,
@@ -41,6 +49,15 @@ import {
   type PaData,
 } from './wire.js';
 
+/** MIT AS_INVALID_OPTIONS: options only a TGS request may carry. */
+const AS_INVALID_OPTIONS =
+  KDC_OPT_FORWARDED |
+  KDC_OPT_PROXY |
+  KDC_OPT_RENEW |
+  KDC_OPT_VALIDATE |
+  KDC_OPT_ENC_TKT_IN_SKEY |
+  KDC_OPT_CNAME_IN_ADDL_TKT;
+
 /** The UTF-8 bytes of the salt; MIT's default salt is realm then components, no separators. */
 const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
 
@@ -54,6 +71,7 @@ export function processAsReq(ctx: KdcContext, req: KdcReq): Uint8Array {
   if (!client) refuse(KDC_ERR_C_PRINCIPAL_UNKNOWN, 'CLIENT_NOT_FOUND');
   const server = ctx.db.get(sprinc);
   if (!server) refuse(KDC_ERR_S_PRINCIPAL_UNKNOWN, 'SERVER_NOT_FOUND');
+  if (body.kdcOptions & AS_INVALID_OPTIONS) refuse(KDC_ERR_BADOPTION, 'INVALID AS OPTIONS');
 
   const sessionEnctype = selectSessionEnctype(body.etype, server, ctx.permitted);
   if (sessionEnctype === 0) refuse(KDC_ERR_ETYPE_NOSUPP, 'BAD_ENCRYPTION_TYPE');
@@ -68,7 +86,7 @@ export function processAsReq(ctx: KdcContext, req: KdcReq): Uint8Array {
     refuse(KDC_ERR_PREAUTH_REQUIRED, 'NEEDED_PREAUTH', hintList(ctx, client, clientKey));
   }
 
-  const startTime = now;
+  const startTime = body.kdcOptions & KDC_OPT_POSTDATED && body.from ? body.from : now;
   const endTime = ticketEndTime(ctx.policy, startTime, Number.MAX_SAFE_INTEGER, body.till, client, server);
   const renewTill = ticketRenewTill(ctx.policy, body, startTime, endTime, client, server);
   if (renewTill !== undefined) flags |= TKT_FLG_RENEWABLE;
@@ -79,6 +97,7 @@ export function processAsReq(ctx: KdcContext, req: KdcReq): Uint8Array {
     crealm: ctx.realm,
     cname: body.cname,
     authtime: now,
+    starttime: startTime,
     endtime: endTime,
     renewTill,
     caddr: body.addresses,
@@ -91,6 +110,7 @@ export function processAsReq(ctx: KdcContext, req: KdcReq): Uint8Array {
     nonce: body.nonce,
     flags: flags >>> 0,
     authtime: now,
+    starttime: startTime === now ? undefined : startTime,
     endtime: endTime,
     renewTill,
     srealm: ctx.realm,

@@ -12,6 +12,7 @@ import {
   KDC_ERR_PADATA_TYPE_NOSUPP,
   KDC_ERR_S_PRINCIPAL_UNKNOWN,
   KDC_OPT_FORWARDED,
+  KDC_OPT_POSTDATED,
   KDC_OPT_PROXY,
   KDC_OPT_RENEW,
   KDC_OPT_VALIDATE,
@@ -84,16 +85,23 @@ export function processTgsReq(ctx: KdcContext, req: KdcReq, seen: TgsHeader): Ui
   if (sessionEnctype === 0) refuse(KDC_ERR_ETYPE_NOSUPP, 'BAD_ENCRYPTION_TYPE');
 
   let flags = ticketFlags(opts, client, server, tgt);
+  const authtime = tgt.authtime;
+  let startTime = opts & KDC_OPT_POSTDATED && body.from ? body.from : now;
   let endTime: number;
   let renewTill: number | undefined;
-  if (opts & KDC_OPT_RENEW) {
+  if (opts & KDC_OPT_VALIDATE) {
+    // RFC 4120 3.3.3.2: a postdated ticket made valid keeps its times.
+    startTime = tgt.starttime ?? tgt.authtime;
+    endTime = tgt.endtime;
+    renewTill = tgt.renewTill;
+  } else if (opts & KDC_OPT_RENEW) {
     // RFC 4120 3.3.3.1: the old lifetime again from now, not past renew-till.
     const oldLife = tgt.endtime - (tgt.starttime ?? tgt.authtime);
     renewTill = tgt.renewTill;
     endTime = Math.min(renewTill ?? now, now + oldLife);
   } else {
-    endTime = ticketEndTime(ctx.policy, now, tgt.endtime, body.till, client, server);
-    renewTill = ticketRenewTill(ctx.policy, body, now, endTime, client, server, {
+    endTime = ticketEndTime(ctx.policy, startTime, tgt.endtime, body.till, client, server);
+    renewTill = ticketRenewTill(ctx.policy, body, startTime, endTime, client, server, {
       flags: tgt.flags,
       renewTill: tgt.renewTill,
     });
@@ -108,8 +116,8 @@ export function processTgsReq(ctx: KdcContext, req: KdcReq, seen: TgsHeader): Ui
     key: sessionKey,
     crealm: tgt.crealm,
     cname: tgt.cname,
-    authtime: tgt.authtime,
-    starttime: now,
+    authtime,
+    starttime: startTime,
     endtime: endTime,
     renewTill,
     caddr,
@@ -120,8 +128,8 @@ export function processTgsReq(ctx: KdcContext, req: KdcReq, seen: TgsHeader): Ui
     lastReq: [{ lrType: 0, lrValue: 0 }],
     nonce: body.nonce,
     flags,
-    authtime: tgt.authtime,
-    starttime: now,
+    authtime,
+    starttime: startTime === authtime ? undefined : startTime,
     endtime: endTime,
     renewTill,
     srealm: ctx.realm,
