@@ -18,6 +18,8 @@ export interface ProfileView {
   readonly defaultTgsEnctypes: readonly number[];
   /** [domain_realm] relations, keys lowercased. */
   readonly domainRealm: ReadonlyMap<string, string>;
+  /** Any relation: its values in file order (first file first), e.g. ('realms', 'R', 'kdc'). */
+  readonly values: (section: string, ...path: string[]) => readonly string[];
 }
 
 let cached: { key: string; view: ProfileView } | undefined;
@@ -26,35 +28,38 @@ function configFiles(): string[] {
   return (process.env.KRB5_CONFIG ?? '/etc/krb5.conf').split(':').filter((f) => f !== '');
 }
 
-/** Parses the relations we need; MIT's syntax: [section], `name = value`, `name = { ... }`. */
-function parseInto(text: string, libdefaults: Map<string, string>, domainRealm: Map<string, string>): void {
+/**
+ * Parses every relation into `all`, keyed by its path joined with '\0' (section, names...), in
+ * file order; MIT's syntax: [section], `name = value`, `name = { ... }`, `*` final markers.
+ */
+function parseInto(text: string, all: Map<string, string[]>): void {
   let section = '';
-  let depth = 0;
+  const stack: string[] = [];
   for (const raw of text.split('\n')) {
     const line = raw.trim();
     if (line === '' || line.startsWith('#') || line.startsWith(';')) continue;
     const sec = /^\[([^\]]+)\]/.exec(line);
     if (sec) {
       section = sec[1].trim();
-      depth = 0;
+      stack.length = 0;
       continue;
     }
     if (line.startsWith('}')) {
-      depth = Math.max(0, depth - 1);
+      stack.pop();
       continue;
     }
-    const rel = /^([^=\s]+)\s*=\s*(.*)$/.exec(line);
+    const rel = /^([^=]+?)\s*=\s*(.*)$/.exec(line);
     if (!rel) continue;
-    const [, name, value] = rel;
+    const name = rel[1].trim().replace(/\*$/, '').trim();
+    const value = rel[2].trim();
     if (value === '{') {
-      depth++;
+      stack.push(name);
       continue;
     }
-    if (depth !== 0) continue;
-    const v = value.replace(/\s*\*$/, '');
-    if (section === 'libdefaults' && !libdefaults.has(name)) libdefaults.set(name, v);
-    if (section === 'domain_realm' && !domainRealm.has(name.toLowerCase()))
-      domainRealm.set(name.toLowerCase(), v);
+    const key = [section, ...stack, name].join('\0');
+    const list = all.get(key) ?? [];
+    list.push(value.replace(/^"(.*)"$/, '$1'));
+    all.set(key, list);
   }
 }
 
@@ -97,14 +102,24 @@ export function loadProfile(): ProfileView {
   });
   const key = stamps.join('|');
   if (cached?.key === key) return cached.view;
-  const libdefaults = new Map<string, string>();
-  const domainRealm = new Map<string, string>();
+  const all = new Map<string, string[]>();
   for (const f of files) {
     try {
-      parseInto(readFileSync(f, 'utf8'), libdefaults, domainRealm);
+      parseInto(readFileSync(f, 'utf8'), all);
     } catch {
       // A missing file is skipped, as MIT's profile library does for all but the last.
     }
+  }
+  const values = (section: string, ...path: string[]): readonly string[] =>
+    all.get([section, ...path].join('\0')) ?? [];
+  const libdefaults = new Map<string, string>();
+  const domainRealm = new Map<string, string>();
+  for (const [k, v] of all) {
+    const [section, name, ...rest] = k.split('\0');
+    if (rest.length !== 0) continue;
+    if (section === 'libdefaults') libdefaults.set(name, v[0]);
+    if (section === 'domain_realm' && !domainRealm.has(name.toLowerCase()))
+      domainRealm.set(name.toLowerCase(), v[0]);
   }
   const permitted = enctypes(libdefaults.get('permitted_enctypes'), SUPPORTED_ENCTYPES);
   const view: ProfileView = {
@@ -114,6 +129,7 @@ export function loadProfile(): ProfileView {
     permittedEnctypes: permitted,
     defaultTgsEnctypes: enctypes(libdefaults.get('default_tgs_enctypes'), permitted),
     domainRealm,
+    values,
   };
   cached = { key, view };
   return view;

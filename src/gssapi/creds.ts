@@ -1,0 +1,239 @@
+/**
+ * GSS credentials of the Kerberos mechanism (RFC 2743 2.1, MIT acquire_cred.c): an initiator
+ * side (a ccache, filled on demand from a client keytab or a password) and an acceptor side (a
+ * keytab, for one principal or for any key that decrypts the ticket).
+ */
+import { randomBytes } from '../crypto/index.js';
+import { type CachedCredential, type CredentialCache, resolveCcache } from '../krb5/ccache/index.js';
+import { defaultClientKeytabName, defaultKeytabName, type Keytab, readKeytab } from '../krb5/keytab/index.js';
+import { type Principal, principalEquals, unparsePrincipal } from '../krb5/principal.js';
+import { toHex } from '../util/bytes.js';
+import { nowSeconds } from '../util/clock.js';
+import { type AcceptorSide, credsInternals, type InitiatorSide } from './creds-internal.js';
+import { getInitialTgt, isTgtFor } from './kdc-glue.js';
+import { MINOR } from './minor.js';
+import { Name } from './names.js';
+import { loadProfile } from './profile-view.js';
+import type { ReplayCache } from './replay-cache.js';
+import { GSS_S_NO_CRED, GssError } from './status.js';
+
+export type CredentialUsage = 'initiate' | 'accept' | 'both';
+
+/** GSS_C_INDEFINITE (RFC 2744): the lifetime of acceptor credentials. */
+export const GSS_C_INDEFINITE = 0xffffffff;
+
+export interface AcquireOptions {
+  usage?: CredentialUsage;
+  /** The desired name: the client principal (initiate) or the acceptor's name (accept). */
+  name?: Name;
+  /** Initiator ccache name (default KRB5CCNAME, then the default ccache). */
+  ccache?: string;
+  /** Acceptor keytab name (default KRB5_KTNAME, then default_keytab_name). */
+  keytab?: string;
+  /** Client keytab for initial credentials (default KRB5_CLIENT_KTNAME). */
+  clientKeytab?: string;
+  /** Get initial credentials with this password into a private MEMORY ccache (needs `name`). */
+  password?: string;
+  /** Requested lifetime in seconds (advisory, as MIT). */
+  lifetime?: number;
+  /** The acceptor's replay cache (default: the process-wide in-memory one). */
+  replayCache?: ReplayCache;
+}
+
+export class Credentials {
+  /** @internal Use Credentials.acquire. */
+  constructor(usage: CredentialUsage, initiator?: InitiatorSide, acceptor?: AcceptorSide) {
+    credsInternals.set(this, { usage, initiator, acceptor });
+  }
+
+  /** gss_acquire_cred. Errors as MIT: GSS_S_NO_CRED with the Kerberos reason as minor code. */
+  static async acquire(opts: AcquireOptions = {}): Promise<Credentials> {
+    const usage = opts.usage ?? 'both';
+    const initiator = usage === 'accept' ? undefined : await acquireInitiator(opts);
+    const acceptor = usage === 'initiate' ? undefined : await acquireAcceptor(opts);
+    return new Credentials(usage, initiator, acceptor);
+  }
+
+  /** @internal Credentials around a ccache we already hold (delegated credentials). */
+  static fromCcache(ccache: CredentialCache, name: Name, expire: number): Credentials {
+    return new Credentials('initiate', { ccache, name, expire, ownsCcache: true });
+  }
+
+  get usage(): CredentialUsage {
+    return internals(this).usage;
+  }
+
+  /** gss_inquire_cred name: the client principal, or the acceptor name (undefined: any key). */
+  get name(): Name | undefined {
+    const i = internals(this);
+    return i.initiator?.name ?? i.acceptor?.name;
+  }
+
+  /** Seconds left (GSS_C_INDEFINITE for acceptor-only credentials), 0 when expired. */
+  get lifetime(): number {
+    const i = internals(this);
+    if (!i.initiator) return GSS_C_INDEFINITE;
+    return Math.max(0, i.initiator.expire - nowSeconds());
+  }
+
+  /**
+   * gss_store_cred_into: writes the initiator credentials (delegated ones, typically) to a ccache,
+   * initialized for their client principal, as MIT's krb5_gss_store_cred does.
+   */
+  async storeInto(ccacheName: string): Promise<void> {
+    const init = internals(this).initiator;
+    if (!init)
+      throw new GssError(GSS_S_NO_CRED, MINOR.G_STORE_ACCEPTOR_CRED_NOSUPP ?? 0, 'acceptor credentials');
+    const creds = (await init.ccache.list()).filter((c) => c.endtime !== 0);
+    const target = resolveCcache(ccacheName);
+    await target.initialize(await init.ccache.getPrincipal());
+    for (const c of creds) await target.store(c);
+  }
+}
+
+function internals(c: Credentials) {
+  const i = credsInternals.get(c);
+  if (!i) throw new GssError(GSS_S_NO_CRED, 0, 'not a credential');
+  return i;
+}
+
+async function tryPrincipal(cc: CredentialCache): Promise<Principal | undefined> {
+  try {
+    return await cc.getPrincipal();
+  } catch (e) {
+    if (e instanceof GssError && e.minor === MINOR.KRB5_FCC_NOFILE) return undefined;
+    throw e;
+  }
+}
+
+async function tryKeytab(name: string): Promise<Keytab | undefined> {
+  try {
+    const kt = await readKeytab(name);
+    return kt.entries.length ? kt : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The end time of the realm's TGT in the cache, else of its first credential (scan_ccache). */
+function cacheExpiry(list: readonly CachedCredential[], client: Principal): number {
+  let expire = 0;
+  for (const c of list) {
+    if (c.server.realm === 'X-CACHECONF:') continue;
+    if (isTgtFor(c.server, client.realm)) return c.endtime;
+    if (expire === 0) expire = c.endtime;
+  }
+  return expire;
+}
+
+async function acquireInitiator(opts: AcquireOptions): Promise<InitiatorSide> {
+  const noCred = (minor: number, msg: string) => new GssError(GSS_S_NO_CRED, minor, msg);
+  const desired = opts.name?.principal;
+  if (opts.password !== undefined) {
+    if (!desired) throw noCred(MINOR.KRB5_CC_NOTFOUND, 'a password needs a name');
+    const ccache = resolveCcache(`MEMORY:gss-${toHex(randomBytes(8))}`);
+    const tgt = await getInitialTgt(desired, { password: opts.password, lifetime: opts.lifetime });
+    await ccache.initialize(tgt.client);
+    await ccache.store(tgt);
+    return { ccache, name: Name.fromPrincipal(tgt.client), expire: tgt.endtime, ownsCcache: true };
+  }
+  const ccache = resolveCcache(opts.ccache);
+  const clientKeytabName = opts.clientKeytab ?? defaultClientKeytabName();
+  const cachePrincipal = await tryPrincipal(ccache);
+  if (cachePrincipal) {
+    if (desired && !principalEquals(desired, cachePrincipal) && !matchesHostbased(desired, cachePrincipal)) {
+      throw noCred(
+        MINOR.KG_CCACHE_NOMATCH,
+        `ccache principal ${unparsePrincipal(cachePrincipal)} does not match`,
+      );
+    }
+    const list = await ccache.list();
+    let expire = cacheExpiry(list, cachePrincipal);
+    const side: InitiatorSide = {
+      ccache,
+      name: Name.fromPrincipal(cachePrincipal),
+      expire,
+      clientKeytabName,
+    };
+    if (expire === 0) {
+      // An empty cache is usable only if a client keytab can fill it (KG_EMPTY_CCACHE otherwise).
+      const kt = await tryKeytab(clientKeytabName);
+      if (!kt?.entries.some((e) => principalEquals(e.principal, cachePrincipal))) {
+        throw noCred(MINOR.KG_EMPTY_CCACHE, 'credentials cache is empty');
+      }
+      expire = await refreshFromKeytab(side, kt);
+    }
+    return side;
+  }
+  // No cache: a client keytab can provide a TGT now (maybe_get_initial_cred).
+  const kt = await tryKeytab(clientKeytabName);
+  const entry = kt?.entries.find((e) => !desired || principalEquals(e.principal, desired));
+  if (!kt || !entry) {
+    // MIT: krb5_cccol_have_content -> KRB5_CC_NOTFOUND, or the cache's own KRB5_FCC_NOFILE.
+    throw noCred(
+      desired ? MINOR.KRB5_FCC_NOFILE : MINOR.KRB5_CC_NOTFOUND,
+      `No Kerberos credentials available (${ccache.name})`,
+    );
+  }
+  const side: InitiatorSide = {
+    ccache,
+    name: Name.fromPrincipal(entry.principal),
+    expire: 0,
+    clientKeytabName,
+  };
+  await refreshFromKeytab(side, kt);
+  return side;
+}
+
+/** Gets a TGT with the client keytab into the side's ccache (initialized for it). */
+export async function refreshFromKeytab(side: InitiatorSide, kt: Keytab): Promise<number> {
+  const tgt = await getInitialTgt(side.name.principal, { keytab: kt });
+  await side.ccache.initialize(tgt.client);
+  await side.ccache.store(tgt);
+  side.expire = tgt.endtime;
+  return tgt.endtime;
+}
+
+function matchesHostbased(desired: Principal, have: Principal): boolean {
+  return desired.realm === '' && desired.components.every((c, i) => c === have.components[i]);
+}
+
+async function acquireAcceptor(opts: AcquireOptions): Promise<AcceptorSide> {
+  const keytabName =
+    opts.keytab ??
+    defaultKeytabName(process.env, {
+      defaultKeytabName: loadProfile().values('libdefaults', 'default_keytab_name')[0],
+    });
+  let kt: Keytab;
+  try {
+    kt = await readKeytab(keytabName);
+  } catch (e) {
+    const minor = e instanceof GssError ? e.minor : 0;
+    throw new GssError(GSS_S_NO_CRED, minor, `cannot read keytab ${keytabName}`, { cause: e });
+  }
+  const name = opts.name;
+  if (name) {
+    const match = acceptorMatcher(name);
+    if (!kt.entries.some((e) => match(e.principal))) {
+      throw new GssError(GSS_S_NO_CRED, MINOR.KG_KEYTAB_NOMATCH, `No key table entry found matching ${name}`);
+    }
+  } else if (kt.entries.length === 0) {
+    throw new GssError(GSS_S_NO_CRED, MINOR.KRB5_KT_NOTFOUND, `keytab ${keytabName} is empty`);
+  }
+  return { keytabName, name, replayCache: opts.replayCache };
+}
+
+/**
+ * MIT kg_acceptor_princ + krb5_sname_match: a host-based name matches any realm, and any host
+ * when none was given; a principal name must match exactly.
+ */
+export function acceptorMatcher(name: Name): (p: Principal) => boolean {
+  if (name.service === undefined) return (p) => principalEquals(p, name.principal);
+  const service = name.service;
+  // The canonicalized host when one was given; none matches any host.
+  const host = name.host === undefined ? undefined : name.principal.components[1];
+  return (p) =>
+    p.components.length === 2 &&
+    p.components[0] === service &&
+    (host === undefined || p.components[1] === host);
+}
