@@ -185,24 +185,19 @@ function parseIncludeDir(dir: string, root: ProfileNode, io: ProfileIo, where: s
 
 function parseLine(line: string, st: ParseState): void {
   if (line.startsWith('include') && isSpace(line[7])) {
-    return parseInclude(stripLine(line.slice(skipBlanks(line, 7))), st.root, st.io, where(st));
-  }
-  if (line.startsWith('includedir') && isSpace(line[10])) {
-    return parseIncludeDir(stripLine(line.slice(skipBlanks(line, 10))), st.root, st.io, where(st));
-  }
-  switch (st.state) {
-    case State.InitComment:
-      if (line.startsWith('module') && isSpace(line[6])) throw profError('PROF_MODULE', where(st));
-      if (line[0] !== '[') return;
-      st.state = State.StdLine;
-      return parseStdLine(line, st);
-    case State.StdLine:
-      return parseStdLine(line, st);
-    case State.GetObrace: {
-      const cp = skipBlanks(line, 0);
-      if (line[cp] !== '{') throw profError('PROF_MISSING_OBRACE', where(st));
-      st.state = State.StdLine;
-    }
+    parseInclude(stripLine(line.slice(skipBlanks(line, 7))), st.root, st.io, where(st));
+  } else if (line.startsWith('includedir') && isSpace(line[10])) {
+    parseIncludeDir(stripLine(line.slice(skipBlanks(line, 10))), st.root, st.io, where(st));
+  } else if (st.state === State.InitComment) {
+    if (line.startsWith('module') && isSpace(line[6])) throw profError('PROF_MODULE', where(st));
+    if (line[0] !== '[') return;
+    st.state = State.StdLine;
+    parseStdLine(line, st);
+  } else if (st.state === State.StdLine) {
+    parseStdLine(line, st);
+  } else {
+    if (line[skipBlanks(line, 0)] !== '{') throw profError('PROF_MISSING_OBRACE', where(st));
+    st.state = State.StdLine;
   }
 }
 
