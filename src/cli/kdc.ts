@@ -11,7 +11,8 @@ const USAGE = `usage: gss kdc --realm REALM [options]
   --db FILE                  principal database (JSON, mode 0600); loaded if it exists
   --principal NAME[:PASS]    add a principal: with a password, or a random key (services)
   --no-preauth               principals added here do not require pre-authentication
-  --keytab FILE              write a keytab for the --keytab-principal names
+  --keytab FILE              write a keytab for the --keytab-principal names (default:
+                             the --principal names given without a password)
   --keytab-principal NAME    a principal to export into --keytab (repeatable)
   --krb5conf FILE            write a krb5.conf pointing at this KDC
 `;
@@ -82,7 +83,10 @@ export async function kdc(args: string[]): Promise<number> {
   });
   try {
     if (parsed.keytab) {
-      const names = parsed.keytabPrincipals.length > 0 ? parsed.keytabPrincipals : server.principalNames();
+      // Without --keytab-principal: the services (the --principal names given without a password).
+      const services = parsed.principals.filter((p) => p.password === undefined).map((p) => p.name);
+      const names = parsed.keytabPrincipals.length > 0 ? parsed.keytabPrincipals : services;
+      if (names.length === 0) throw new Error('--keytab: no principal to export (use --keytab-principal)');
       await server.exportKeytab(names, parsed.keytab);
       process.stdout.write(`keytab: ${parsed.keytab} (${names.join(', ')})\n`);
     }
