@@ -110,7 +110,8 @@ export function unwrap(ctx: ContextState, input: Uint8Array): UnwrapResult {
     ) {
       throw defective();
     }
-    message = plain.slice(0, plain.length - ec - HEADER_BYTES);
+    // A view: `plain` is ours alone, no need to copy the message out of it.
+    message = plain.subarray(0, plain.length - ec - HEADER_BYTES);
   } else {
     // No confidentiality: data = message | checksum, EC = the checksum length.
     if (ec + HEADER_BYTES > t.token.length) throw defective();
