@@ -63,7 +63,8 @@ export function settingsFromProfile(values: ProfileValues): KdcClientSettings {
     renewLifetime: duration(lib('renew_lifetime'), 0),
     forwardable: bool(lib('forwardable'), false),
     proxiable: bool(lib('proxiable'), false),
-    dnsLookupKdc: bool(lib('dns_lookup_kdc') ?? lib('dns_fallback'), false),
+    // MIT's default is true (DEFAULT_LOOKUP_KDC); dns_fallback is the older name.
+    dnsLookupKdc: bool(lib('dns_lookup_kdc') ?? lib('dns_fallback'), true),
     udpPreferenceLimit: Number.isInteger(udp) && udp > 0 ? udp : DEFAULT_UDP_PREFERENCE_LIMIT,
     kdcLines: (realm: string) => values('realms', realm, 'kdc'),
   });
