@@ -124,7 +124,7 @@ export async function initiatorFirstStep(
   let krbCred: Uint8Array | undefined;
   if (flags & GSS_C_DELEG_FLAG) {
     try {
-      const tgt = await getForwardedTgt(side, cred.server);
+      const tgt = await getForwardedTgt(side);
       krbCred = makeKrbCred(tgt, sessionKey, seq, nowMs);
       seq = (seq + 1) >>> 0; // krb5_mk_ncred advances the auth context's sequence number
     } catch {

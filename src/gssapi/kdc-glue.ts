@@ -5,17 +5,16 @@
  */
 import type { CachedCredential } from '../krb5/ccache/index.js';
 import { getInitialCredentials } from '../krb5/kdc-client/as.js';
-import { type KdcClientSettings, settingsFromProfile } from '../krb5/kdc-client/settings.js';
-import type { Keytab } from '../krb5/keytab/index.js';
+import type { KdcClientSettings } from '../krb5/kdc-client/settings.js';
+import { getForwardedTgt as fetchForwardedTgt, getServiceCredentials } from '../krb5/kdc-client/tgs.js';
+import { type Keytab, readKeytab } from '../krb5/keytab/index.js';
 import { NT_SRV_INST, type Principal, principalEquals } from '../krb5/principal.js';
 import { nowSeconds } from '../util/clock.js';
 import type { InitiatorSide } from './creds-internal.js';
-import { MINOR } from './minor.js';
 import { loadProfile } from './profile-view.js';
-import { GSS_S_NO_CRED, GssError } from './status.js';
 
 export function kdcSettings(): KdcClientSettings {
-  return settingsFromProfile(loadProfile().values);
+  return loadProfile().kdcSettings;
 }
 
 export function isTgtFor(server: Principal, realm: string): boolean {
@@ -55,21 +54,54 @@ export async function getServiceCredential(
 ): Promise<CachedCredential> {
   const client = side.name.principal;
   const target: Principal = server.realm === '' ? { ...server, realm: client.realm } : server;
+  const settings = kdcSettings();
+  // krb5_get_credentials with KRB5_TC_SUPPORTED_KTYPES: the best default_tgs_enctypes match.
+  const wanted = loadProfile().defaultTgsEnctypes;
   const now = nowSeconds();
-  const permitted = kdcSettings().permittedEnctypes;
-  const cached = (await side.ccache.list()).find(
+  const usable = (await side.ccache.list()).filter(
     (c) =>
       principalEquals(c.server, target) &&
       principalEquals(c.client, client) &&
       c.endtime > now &&
       !c.isSkey &&
-      permitted.includes(c.key.enctype),
+      wanted.includes(c.key.enctype),
   );
+  usable.sort((a, b) => wanted.indexOf(a.key.enctype) - wanted.indexOf(b.key.enctype));
+  const cached = usable[0];
   if (cached) return cached;
-  throw new GssError(GSS_S_NO_CRED, MINOR.KRB5_CC_NOTFOUND, 'no service ticket (TGS not available yet)');
+  await ensureTgt(side);
+  return getServiceCredentials({ ccache: side.ccache, server: target, settings, cached: false });
 }
 
-/** A forwarded TGT for delegation to `server` (MIT krb5_fwd_tgt_creds). */
-export async function getForwardedTgt(side: InitiatorSide, _server: Principal): Promise<CachedCredential> {
-  throw new GssError(GSS_S_NO_CRED, MINOR.KRB5_CC_NOTFOUND, `no forwarded TGT for ${side.name}`);
+/** Gets a TGT with the client keytab when the cache has no valid one (MIT's refresh). */
+async function ensureTgt(side: InitiatorSide): Promise<void> {
+  const client = side.name.principal;
+  const tgtName = tgtPrincipal(client.realm);
+  const now = nowSeconds();
+  let list: CachedCredential[] = [];
+  try {
+    list = await side.ccache.list();
+  } catch {
+    // no cache yet
+  }
+  if (list.some((c) => principalEquals(c.server, tgtName) && c.endtime > now)) return;
+  if (!side.clientKeytabName) return;
+  let kt: Keytab;
+  try {
+    kt = await readKeytab(side.clientKeytabName);
+  } catch {
+    return;
+  }
+  if (!kt.entries.some((e) => principalEquals(e.principal, client))) return;
+  const tgt = await getInitialTgt(client, { keytab: kt });
+  await side.ccache.initialize(tgt.client);
+  await side.ccache.store(tgt);
+  side.expire = tgt.endtime;
+}
+
+/** A forwarded TGT for delegation (MIT krb5_fwd_tgt_creds), forwardable as the TGT allows. */
+export async function getForwardedTgt(side: InitiatorSide): Promise<CachedCredential> {
+  const settings = kdcSettings();
+  // make_gss_checksum calls krb5_fwd_tgt_creds with forwardable = 1.
+  return fetchForwardedTgt({ ccache: side.ccache, settings, forwardable: true });
 }
