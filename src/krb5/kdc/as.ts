@@ -122,9 +122,9 @@ export function processAsReq(ctx: KdcContext, req: KdcReq): Uint8Array {
     crealm: ctx.realm,
     cname: body.cname,
     ticket,
+    // No kvno in the enc-part: krb5kdc 1.20 sends none (seen on the wire).
     encPart: {
       etype: clientKey.enctype,
-      kvno: clientKey.kvno,
       cipher: encrypt(clientKey, KU_AS_REP_ENC_PART, encPart),
     },
   });
