@@ -141,7 +141,7 @@ describe('AS and TGS exchanges (embedded KDC, tampering transport)', () => {
 
   it('truncated and corrupted replies end in GssError only', async () => {
     const real = await (async () => {
-      let last = new Uint8Array();
+      let last: Uint8Array = new Uint8Array();
       await asWith(async (realm, req) => {
         last = await net(realm, req);
         return last;
