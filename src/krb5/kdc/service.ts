@@ -58,6 +58,8 @@ function dispatch(
   } catch {
     return undefined;
   }
+  // MIT's setup_server_realm: a request for a realm this KDC does not serve gets no answer.
+  if (req.reqBody.realm !== ctx.realm) return undefined;
   const kind = isTgs ? 'TGS_REQ' : 'AS_REQ';
   const seen: TgsHeader = {};
   try {

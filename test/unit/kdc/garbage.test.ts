@@ -71,6 +71,10 @@ describe('embedded KDC under garbage', () => {
     assert.equal(err.errorCode, 25);
   });
 
+  it('drops requests for another realm, as MIT does', async () => {
+    assert.equal(await udpRequest(kdc.port, asReq({ ...alice, realm: 'OTHER.TEST' }, false), 300), undefined);
+  });
+
   it('drops what does not decode, as MIT does', async () => {
     assert.equal(await udpRequest(kdc.port, new Uint8Array([0x6a, 0x03, 0x30, 0x01, 0x00]), 300), undefined);
     assert.equal(await udpRequest(kdc.port, new Uint8Array(randomBytes(64)).fill(0x41), 300), undefined);
