@@ -5,7 +5,7 @@
 import { MINOR } from '../gssapi/minor.js';
 import { GSS_S_FAILURE, GssError } from '../gssapi/status.js';
 import type { Key } from './key.js';
-import { constantTimeEqual, randomBytes } from './primitives.js';
+import { confounderBytes, constantTimeEqual, randomBytes } from './primitives.js';
 import { type EnctypeProfile, getProfile, profileByChecksumType } from './profiles.js';
 import { profileOfKey } from './rfc3961.js';
 import * as rfc3962 from './rfc3962.js';
@@ -32,7 +32,7 @@ export function encryptedLength(enctype: number, plaintextLength: number): numbe
  */
 export function encrypt(key: Key, usage: number, plaintext: Uint8Array, confounder?: Uint8Array): Uint8Array {
   const p = profileOfKey(key);
-  const conf = confounder ?? randomBytes(p.confounderBytes);
+  const conf = confounder ?? confounderBytes(p.confounderBytes);
   if (conf.length !== p.confounderBytes) throw new RangeError('confounder must be one block');
   return family(p).encrypt(p, key, usage, plaintext, conf);
 }

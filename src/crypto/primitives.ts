@@ -111,56 +111,50 @@ function plain(b: Buffer): Uint8Array {
 }
 
 /**
- * AES-CTS decryption with a zero IV of `ct` (at least one block). One CBC context: the head
- * blocks pass straight through; the swapped tail is fixed up with two 16-byte XORs.
- * Returns the plaintext as a list of pieces, concatenated by `joinPieces` or fed to a MAC.
+ * AES-CTS decryption with a zero IV of `src[0..n]` (n at least one block). Returns the n-byte
+ * plaintext, possibly a view into a larger buffer.
+ *
+ * Fast path, no copy: when `src` has bytes after the ciphertext (Kerberos puts the MAC there)
+ * to fill the last partial block, one CBC update runs over whole blocks of `src`; the swapped
+ * tail (Cm sent before the r stolen bytes of C(m-1)) is then fixed up in place with one more
+ * block. Otherwise the bulk is copied into a buffer with room for the tail.
  */
-export function ctsDecrypt(key: SecretKey, ct: Uint8Array): Uint8Array[] {
-  const n = ct.length;
-  if (n < BLOCK) throw new RangeError('AES-CTS input shorter than one block');
+export function ctsDecrypt(key: SecretKey, src: Uint8Array, n: number): Uint8Array {
+  if (n < BLOCK || n > src.length) throw new RangeError('AES-CTS input shorter than one block');
   const d = cbcDecryptor(key);
-  const buf = asBuffer(ct);
-  if (n === BLOCK) return [d.update(buf)];
+  const buf = asBuffer(src);
+  if (n === BLOCK) return plain(d.update(buf.subarray(0, BLOCK)));
   const m = Math.ceil(n / BLOCK);
   const r = n - BLOCK * (m - 1);
-  const headEnd = BLOCK * (m - 2);
-  const head = d.update(buf.subarray(0, headEnd));
-  const x = buf.subarray(headEnd, headEnd + BLOCK); // Cm, sent before the stolen C(m-1)
-  const y = buf.subarray(headEnd + BLOCK, n); // first r bytes of C(m-1)
-  const before = m > 2 ? buf.subarray(headEnd - BLOCK, headEnd) : ZERO_BLOCK; // C(m-2) or IV
-  // Decrypting Cm next yields AES^-1(Cm) ^ C(m-2); AES^-1(Cm) = C(m-1) ^ (Pm | zeros).
-  const dx = d.update(x);
+  const xAt = BLOCK * (m - 2); // where Cm is sent
+  const x = buf.subarray(xAt, xAt + BLOCK);
+  const y = buf.subarray(xAt + BLOCK, n);
+  const before = m > 2 ? buf.subarray(xAt - BLOCK, xAt) : ZERO_BLOCK; // C(m-2), or the IV
+  let out: Buffer;
+  let chain: Uint8Array; // the decipher's chaining block after the bulk update
+  if (src.length >= BLOCK * m) {
+    out = d.update(buf.subarray(0, BLOCK * m)); // the last block decrypts to garbage, overwritten
+    chain = buf.subarray(BLOCK * (m - 1), BLOCK * m);
+  } else {
+    out = Buffer.allocUnsafeSlow(BLOCK * m);
+    d.update(buf.subarray(0, xAt + BLOCK)).copy(out, 0);
+    chain = x;
+  }
+  // out block m-2 is AES^-1(Cm) ^ C(m-2), and AES^-1(Cm) = C(m-1) ^ (Pm | zeros).
   const cPrev = Buffer.allocUnsafe(BLOCK);
-  const last = Buffer.allocUnsafe(r);
   for (let i = 0; i < BLOCK; i++) {
-    const v = dx[i] ^ before[i];
+    const v = out[xAt + i] ^ before[i];
     if (i < r) {
       cPrev[i] = y[i];
-      last[i] = v ^ y[i];
+      out[xAt + BLOCK + i] = v ^ y[i]; // Pm
     } else {
       cPrev[i] = v;
     }
   }
-  // The context's chaining block is now Cm; undo it and apply C(m-2) instead.
+  // Decrypt C(m-1): the context chains from `chain`; undo that and apply C(m-2) instead.
   const p = d.update(cPrev);
-  for (let i = 0; i < BLOCK; i++) p[i] ^= x[i] ^ before[i];
-  return [head, p, last];
-}
-
-/** One buffer from pieces, skipping `skip` leading bytes (the confounder). */
-export function joinPieces(pieces: readonly Uint8Array[], skip: number): Uint8Array {
-  let n = 0;
-  for (const p of pieces) n += p.length;
-  const out = plain(Buffer.allocUnsafeSlow(Math.max(0, n - skip))); // every byte is written below
-  let off = -skip;
-  for (const p of pieces) {
-    if (off + p.length > 0) {
-      if (off >= 0) out.set(p, off);
-      else out.set(p.subarray(-off), 0);
-    }
-    off += p.length;
-  }
-  return out;
+  for (let i = 0; i < BLOCK; i++) out[xAt + i] = p[i] ^ chain[i] ^ before[i];
+  return plain(out).subarray(0, n);
 }
 
 /** HMAC over the concatenation of `parts`, without concatenating them. */
@@ -199,6 +193,22 @@ export function md5(data: Uint8Array): Uint8Array {
 
 export function randomBytes(n: number): Uint8Array {
   return new Uint8Array(nodeRandomBytes(n));
+}
+
+/**
+ * Random bytes for a confounder, served from a 4 KiB block of CSPRNG output (one OpenSSL call
+ * per 256 messages instead of one each). The view is only read while encrypting, never kept.
+ */
+let pool = new Uint8Array(0);
+let poolAt = 0;
+export function confounderBytes(n: number): Uint8Array {
+  if (poolAt + n > pool.length) {
+    pool = new Uint8Array(nodeRandomBytes(Math.max(4096, n)));
+    poolAt = 0;
+  }
+  const out = pool.subarray(poolAt, poolAt + n);
+  poolAt += n;
+  return out;
 }
 
 /** Constant time for equal lengths; a length mismatch returns false at once (lengths are public). */

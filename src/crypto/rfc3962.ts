@@ -10,7 +10,6 @@ import {
   ctsEncrypt,
   digest,
   hmac,
-  joinPieces,
   pbkdf2,
   type SecretKey,
 } from './primitives.js';
@@ -30,11 +29,10 @@ function derived(p: EnctypeProfile, key: Key, usage: number, kind: number): Secr
 export function decrypt(p: EnctypeProfile, key: Key, usage: number, ct: Uint8Array): Uint8Array | null {
   const h = p.macBytes;
   if (ct.length < p.confounderBytes + h) return null;
-  const body = ct.subarray(0, ct.length - h);
-  const pieces = ctsDecrypt(derived(p, key, usage, KE), body);
-  const mac = hmac('sha1', derived(p, key, usage, KI), pieces).subarray(0, h);
+  const plain = ctsDecrypt(derived(p, key, usage, KE), ct, ct.length - h);
+  const mac = hmac('sha1', derived(p, key, usage, KI), [plain]).subarray(0, h);
   if (!constantTimeEqual(mac, ct.subarray(ct.length - h))) return null;
-  return joinPieces(pieces, p.confounderBytes);
+  return plain.subarray(p.confounderBytes);
 }
 
 export function encrypt(p: EnctypeProfile, key: Key, usage: number, plaintext: Uint8Array, conf: Uint8Array) {

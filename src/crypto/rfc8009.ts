@@ -10,7 +10,6 @@ import {
   ctsEncrypt,
   type HashName,
   hmac,
-  joinPieces,
   pbkdf2,
   type SecretKey,
 } from './primitives.js';
@@ -63,7 +62,7 @@ export function decrypt(p: EnctypeProfile, key: Key, usage: number, ct: Uint8Arr
   const body = ct.subarray(0, ct.length - h);
   const mac = hmac(p.hash, derived(p, key, usage, KI), [ZERO_IV, body]).subarray(0, h);
   if (!constantTimeEqual(mac, ct.subarray(ct.length - h))) return null;
-  return joinPieces(ctsDecrypt(derived(p, key, usage, KE), body), p.confounderBytes);
+  return ctsDecrypt(derived(p, key, usage, KE), ct, body.length).subarray(p.confounderBytes);
 }
 
 /** hmac-sha256-128-aes128 (19), hmac-sha384-192-aes256 (20): HMAC(Kc, data) truncated. */

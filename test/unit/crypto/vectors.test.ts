@@ -18,7 +18,7 @@ import {
   verifyChecksum,
 } from '../../../src/crypto/index.js';
 import { nfold } from '../../../src/crypto/nfold.js';
-import { ctsDecrypt, ctsEncrypt, joinPieces, pbkdf2, secretKey } from '../../../src/crypto/primitives.js';
+import { ctsDecrypt, ctsEncrypt, pbkdf2, secretKey } from '../../../src/crypto/primitives.js';
 import { dk, KC, KE, KI, usageConstant } from '../../../src/crypto/rfc3961.js';
 import { deriveKeyBytes } from '../../../src/crypto/rfc8009.js';
 import { fromHex, toHex } from '../../../src/util/bytes.js';
@@ -82,7 +82,12 @@ describe('RFC 3962 Appendix B', () => {
       // The next cipher state is the last CBC block, sent second to last.
       const m = Math.ceil(out.length / 16);
       assert.equal(toHex(out.subarray(16 * (m - 2), 16 * (m - 1))), t.nextIv);
-      assert.equal(toHex(joinPieces(ctsDecrypt(k, fromHex(t.output)), 0)), t.input);
+      const ct = fromHex(t.output);
+      assert.equal(toHex(ctsDecrypt(k, ct, ct.length)), t.input);
+      // With trailing bytes (where Kerberos has its MAC) the in-place path runs instead.
+      const padded = new Uint8Array(ct.length + 16);
+      padded.set(ct);
+      assert.equal(toHex(ctsDecrypt(k, padded, ct.length)), t.input);
     });
   }
 });
