@@ -9,7 +9,7 @@ import { checksumTypeForEnctype, decrypt, encrypt, makeChecksum, randomKey } fro
 import type { Key } from '../../crypto/key.js';
 import { GSS_S_NO_CRED, GssError } from '../../gssapi/status.js';
 import { now as nowMs, nowSeconds } from '../../util/clock.js';
-import type { CachedCredential, CredentialCache } from '../ccache/index.js';
+import { type CachedCredential, type CredentialCache, kdcTimeOffset } from '../ccache/index.js';
 import {
   KDC_OPT_CANONICALIZE,
   KDC_OPT_FORWARDABLE,
@@ -53,6 +53,8 @@ export interface TgsRequest {
   readonly kdcOptions?: number;
   /** Replace the TGT-derived options entirely (used for FORWARDED requests). */
   readonly exactOptions?: boolean;
+  /** KDC time minus ours in seconds, from the ccache header (MIT applies it to authenticators). */
+  readonly timeOffset?: number;
 }
 
 /** One TGS exchange with the TGT; nothing is cached. */
@@ -78,7 +80,12 @@ export async function tgsExchange(req: TgsRequest): Promise<CachedCredential> {
   const subkey = randomKey(tgt.key.enctype);
   trace(`Generated subkey for TGS request: ${enctypeName(subkey.enctype)}`);
   trace(`etypes requested in TGS request: ${enctypeNames(etypes)}`);
-  const padata = [{ padataType: PA_TGS_REQ, padataValue: tgsApReq(tgt, subkey, encodeKdcReqBody(body)) }];
+  const padata = [
+    {
+      padataType: PA_TGS_REQ,
+      padataValue: tgsApReq(tgt, subkey, encodeKdcReqBody(body), req.timeOffset ?? 0),
+    },
+  ];
   const answer = await exchange(transport, server.realm, encodeTgsReq({ padata, reqBody: body }));
   if ('error' in answer) throw kdcError(answer.error);
   const rep = decodeTgsRep(answer.reply);
@@ -98,8 +105,8 @@ export async function tgsExchange(req: TgsRequest): Promise<CachedCredential> {
 }
 
 /** The AP-REQ of PA-TGS-REQ (RFC 4120 5.4.1, 7.5.1 usages 6 and 7). */
-function tgsApReq(tgt: CachedCredential, subkey: Key, reqBody: Uint8Array): Uint8Array {
-  const ms = nowMs();
+function tgsApReq(tgt: CachedCredential, subkey: Key, reqBody: Uint8Array, offset: number): Uint8Array {
+  const ms = nowMs() + offset * 1000;
   const authenticator = encodeAuthenticator({
     crealm: tgt.client.realm,
     cname: { nameType: tgt.client.nameType, components: tgt.client.components },
@@ -167,6 +174,15 @@ export async function getTgt(ccache: CredentialCache, at = nowSeconds()): Promis
   }
 }
 
+/** The KDC time offset a ccache header records (0 when none), as MIT's cc_file.c reads it. */
+async function cacheTimeOffset(ccache: CredentialCache): Promise<number> {
+  try {
+    return kdcTimeOffset(await ccache.read())?.seconds ?? 0;
+  } catch {
+    return 0;
+  }
+}
+
 /** krb5_get_credentials: a valid cached ticket for `server`, else one from the KDC, stored. */
 export async function getServiceCredentials(req: ServiceCredentialsRequest): Promise<CachedCredential> {
   const { ccache, server } = req;
@@ -191,7 +207,14 @@ export async function getServiceCredentials(req: ServiceCredentialsRequest): Pro
     }
   }
   const tgt = await getTgt(ccache, at);
-  const cred = await tgsExchange({ tgt, server, settings: req.settings, transport: req.transport });
+  const timeOffset = await cacheTimeOffset(ccache);
+  const cred = await tgsExchange({
+    tgt,
+    server,
+    settings: req.settings,
+    transport: req.transport,
+    timeOffset,
+  });
   if (req.store !== false) {
     trace(`Storing ${unparsePrincipal(client)} -> ${unparsePrincipal(server)} in ${ccache.name}`);
     await ccache.store(cred);
@@ -222,5 +245,6 @@ export async function getForwardedTgt(req: ForwardedTgtRequest): Promise<CachedC
     transport: req.transport,
     kdcOptions: options,
     exactOptions: true,
+    timeOffset: await cacheTimeOffset(req.ccache),
   });
 }
