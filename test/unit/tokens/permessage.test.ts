@@ -18,7 +18,7 @@ import { makeHeader } from '../../../src/gssapi/tokens/cfx.js';
 import { wrapInitialContextToken } from '../../../src/gssapi/tokens/framing.js';
 import { getMic, verifyMic } from '../../../src/gssapi/tokens/mic.js';
 import { unwrap, wrap, wrapSizeLimit } from '../../../src/gssapi/tokens/wrap.js';
-import { concat, utf8 } from '../../../src/util/bytes.js';
+import { concat, toHex, utf8 } from '../../../src/util/bytes.js';
 import { makePair } from './context-pair.js';
 
 const ENCTYPES = [17, 18, 19, 20];
@@ -313,6 +313,34 @@ describe('per-message tokens: keys, sequence and limits', () => {
             if (!conf) assert.equal(wrap(init, new Uint8Array(max), conf).length, size);
           }
         }
+      }
+    }
+  });
+});
+
+describe('per-message tokens: random input', () => {
+  it('throws only GssError for random tokens with plausible headers, and never hangs', () => {
+    const { init, acc } = makePair(randomKey(19), randomKey(20));
+    let seed = 0x12345678;
+    const rnd = () => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed >>> 8;
+    };
+    const prefixes = [
+      [5, 4],
+      [4, 4],
+      [0x60],
+      [5, 4, 2, 0xff],
+      [5, 4, 0, 0xff],
+      [4, 4, 0, 0xff, 0xff, 0xff, 0xff, 0xff],
+      [],
+    ];
+    for (let i = 0; i < 3000; i++) {
+      const len = rnd() % 120;
+      const t = new Uint8Array(len).map(() => rnd() & 0xff);
+      t.set(prefixes[i % prefixes.length].slice(0, len));
+      for (const f of [() => unwrap(acc, t), () => verifyMic(acc, t, t), () => unwrap(init, t)]) {
+        assert.throws(f, (e: unknown) => e instanceof GssError, `token ${toHex(t)}`);
       }
     }
   });
