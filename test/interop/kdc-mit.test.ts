@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -100,6 +100,22 @@ describe('MIT krb5 tools against the embedded KDC', { skip: interopSkip() }, () 
       }
     });
   }
+
+  it('serves MIT kinit and kvno over TCP (udp_preference_limit = 1)', async () => {
+    kdc.writeKrb5Conf(conf(), { libdefaults: ['udp_preference_limit = 1'] });
+    try {
+      const trace = join(dir, 'tcp.trace');
+      const k = await run(MIT_BIN.kinit, ['alice'], `${PASSWORD}\n`, { KRB5_TRACE: trace });
+      assert.equal(k.code, 0, k.stderr);
+      const v = await run(MIT_BIN.kvno, ['gsstest/localhost'], '', { KRB5_TRACE: trace });
+      assert.equal(v.code, 0, v.stderr);
+      const t = readFileSync(trace, 'utf8');
+      assert.match(t, /Sending TCP request to stream 127\.0\.0\.1/);
+      assert.doesNotMatch(t, /dgram 127\.0\.0\.1/);
+    } finally {
+      kdc.writeKrb5Conf(conf());
+    }
+  });
 
   it('gives MIT kinit "Password incorrect" for a wrong password', async () => {
     const r = await run(MIT_BIN.kinit, ['alice'], 'not-the-password\n');
