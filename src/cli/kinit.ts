@@ -11,9 +11,9 @@ import { parseDuration } from '../krb5/config/duration.js';
 import { getInitialCredentials } from '../krb5/kdc-client/as.js';
 import { krb5Error } from '../krb5/kdc-client/errors.js';
 import { loadClientConfig } from '../krb5/kdc-client/load.js';
+import { storeInitialCredentials } from '../krb5/kdc-client/store.js';
 import { defaultClientKeytabName, defaultKeytabName, type Keytab, readKeytab } from '../krb5/keytab/index.js';
 import { type Principal, parsePrincipal, unparsePrincipal } from '../krb5/principal.js';
-import { utf8 } from '../util/bytes.js';
 
 const USAGE = `Usage: gss kinit [-V] [-l lifetime] [-r renewable_life] [-f | -F] [-p | -P]
         [-k [-i] [-t keytab_file]] [-c cachename] [--password-stdin] [principal]
@@ -82,12 +82,7 @@ export async function kinit(args: string[]): Promise<number> {
       forwardable,
       proxiable,
     });
-    await ccache.initialize(client, { kdcTimeOffset: got.kdcTimeOffset });
-    if (got.paType !== undefined) {
-      // MIT kinit stores the preauth type used, keyed by the TGT's name (get_in_tkt.c).
-      await ccache.setConfig('pa_type', utf8(String(got.paType)), got.credential.server);
-    }
-    await ccache.store(got.credential);
+    await storeInitialCredentials(ccache, got);
     if (v.verbose) process.stdout.write('Authenticated to Kerberos v5\n');
     return 0;
   } catch (e) {

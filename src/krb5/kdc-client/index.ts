@@ -7,6 +7,7 @@ export { getInitialCredentials, type InitialCredentials, type InitialCredentials
 export { type ClientConfig, clientConfigFromProfile, loadClientConfig } from './load.js';
 export { type KdcAddress, locateKdcs, parseKdcAddress } from './locate.js';
 export { type KdcClientSettings, settingsFromProfile } from './settings.js';
+export { initialCacheContents, storeInitialCredentials } from './store.js';
 export {
   type ForwardedTgtRequest,
   getForwardedTgt,
