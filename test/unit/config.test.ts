@@ -130,12 +130,10 @@ describe('krb5.conf syntax (MIT prof_parse.c)', () => {
     );
   });
 
-  it('honours the final marker on relations, subsections and sections within a file', () => {
+  it('keeps every value within one file, final markers or not (MIT 1.20.1)', () => {
     const p = Profile.parse(`[libdefaults]
   a* = first
   a = second
-  b = one
-  b = two
 [realms]
   R = {
     kdc = k1
@@ -147,28 +145,31 @@ describe('krb5.conf syntax (MIT prof_parse.c)', () => {
   x = 1
 [final]
   x = 2
-  y = 3
 `);
-    assert.deepEqual(p.getValues('libdefaults', 'a'), ['first']);
-    assert.deepEqual(p.getValues('libdefaults', 'b'), ['one', 'two']);
-    assert.deepEqual(p.getValues('realms', 'R', 'kdc'), ['k1']);
-    assert.deepEqual(p.getValues('final', 'x'), ['1']);
-    assert.deepEqual(p.getValues('final', 'y'), []);
+    assert.deepEqual(p.getValues('libdefaults', 'a'), ['first', 'second']);
+    assert.deepEqual(p.getValues('realms', 'R', 'kdc'), ['k1', 'k2']);
+    assert.deepEqual(p.getValues('final', 'x'), ['1', '2']);
   });
 
-  it('gathers values across files, earlier files first; final stops the later files', () => {
+  it('gathers values across files, earlier files first; a final section on the path stops later files', () => {
     const a = Profile.parse('[libdefaults]\n default_realm = A\n[realms]\n R = {\n  kdc = a1\n }\n');
     const b = Profile.parse(
-      '[libdefaults]\n default_realm = B\n clockskew = 10\n[realms]\n R = {\n  kdc = b1\n }\n',
+      '[libdefaults]\n default_realm = B\n clockskew = 10\n[realms]\n R = {\n  kdc = b1\n }\n S = {\n  kdc = s\n }\n',
     );
     const p = new Profile([...a.trees, ...b.trees]);
     assert.equal(p.getString('libdefaults', 'default_realm'), 'A');
     assert.equal(p.getString('libdefaults', 'clockskew'), '10');
     assert.deepEqual(p.getValues('realms', 'R', 'kdc'), ['a1', 'b1']);
+    assert.deepEqual(p.subsectionNames('realms'), ['R', 'R', 'S']);
+    // A final relation does not stop later files in MIT 1.20.1 (checked with its profile library).
     const f = Profile.parse('[realms]\n R = {\n  kdc* = a1\n }\n');
-    assert.deepEqual(new Profile([...f.trees, ...b.trees]).getValues('realms', 'R', 'kdc'), ['a1']);
+    assert.deepEqual(new Profile([...f.trees, ...b.trees]).getValues('realms', 'R', 'kdc'), ['a1', 'b1']);
+    const fsub = Profile.parse('[realms]\n R = {\n  kdc = a1\n }*\n');
+    assert.deepEqual(new Profile([...fsub.trees, ...b.trees]).getValues('realms', 'R', 'kdc'), ['a1']);
+    assert.deepEqual(new Profile([...fsub.trees, ...b.trees]).getValues('realms', 'S', 'kdc'), ['s']);
     const fs = Profile.parse('[realms]*\n R = {\n  admin_server = x\n }\n');
     assert.deepEqual(new Profile([...fs.trees, ...b.trees]).getValues('realms', 'R', 'kdc'), []);
+    assert.deepEqual(new Profile([...fs.trees, ...b.trees]).getValues('realms', 'S', 'kdc'), []);
     assert.equal(new Profile([...fs.trees, ...b.trees]).getString('libdefaults', 'clockskew'), '10');
   });
 

@@ -26,9 +26,8 @@ enum State {
 
 interface ParseState {
   state: State;
+  /** Subsection depth: 0 directly in a [section], 1 inside `tag = {`, ... */
   groupLevel: number;
-  /** The group level of a final-flagged section whose later values are dropped (0: none). */
-  discard: number;
   readonly root: ProfileNode;
   current: ProfileNode | undefined;
   readonly io: ProfileIo;
@@ -97,14 +96,11 @@ function parseStdLine(raw: string, st: ParseState): void {
   if (line === '') return;
   const ch = line[0];
   if (ch === '[') {
-    if (st.groupLevel > 1) throw profError('PROF_SECTION_NOTOP', where(st));
+    if (st.groupLevel > 0) throw profError('PROF_SECTION_NOTOP', where(st));
     const close = line.indexOf(']', 1);
     if (close < 0) throw profError('PROF_SECTION_SYNTAX', where(st));
-    const section = addNode(st.root, line.slice(1, close), undefined) as ProfileNode;
+    const section = addNode(st.root, line.slice(1, close), undefined);
     st.current = section;
-    st.groupLevel = 1;
-    // A section seen before with the final flag drops values until the next top-level section.
-    st.discard = section.final ? 1 : 0;
     let rest = close + 1;
     if (line[rest] === '*') {
       section.final = true;
@@ -114,12 +110,10 @@ function parseStdLine(raw: string, st: ParseState): void {
     return;
   }
   if (ch === '}') {
-    if (st.groupLevel < 2) throw profError('PROF_EXTRA_CBRACE', where(st));
+    if (st.groupLevel === 0) throw profError('PROF_EXTRA_CBRACE', where(st));
     if (line[1] === '*' && st.current) st.current.final = true;
+    st.current = st.current?.parent;
     st.groupLevel--;
-    if (st.groupLevel < st.discard) st.discard = 0;
-    // Ascend, unless the subsection just ended was dropped (then we never descended).
-    if (!st.discard) st.current = st.current?.parent;
     return;
   }
   const eq = line.indexOf('=');
@@ -128,8 +122,7 @@ function parseStdLine(raw: string, st: ParseState): void {
   while (tagEnd < eq && !isSpace(line[tagEnd])) tagEnd++;
   for (let i = tagEnd; i < eq; i++) if (!isSpace(line[i])) throw profError('PROF_RELATION_SYNTAX', where(st));
   let tag = line.slice(0, tagEnd);
-  const vStart = skipBlanks(line, eq + 1);
-  let value = line.slice(vStart);
+  let value = line.slice(skipBlanks(line, eq + 1));
   let subsection = false;
   if (value.startsWith('"')) {
     value = parseQuoted(value.slice(1));
@@ -145,19 +138,12 @@ function parseStdLine(raw: string, st: ParseState): void {
   }
   const star = tag.indexOf('*');
   if (star >= 0) tag = tag.slice(0, star);
+  if (!st.current) return;
+  const node = addNode(st.current, tag, subsection ? undefined : value);
+  if (star >= 0) node.final = true;
   if (subsection) {
+    st.current = node;
     st.groupLevel++;
-    if (!st.discard && st.current) {
-      const sub = addNode(st.current, tag, undefined) as ProfileNode;
-      st.current = sub;
-      if (sub.final) st.discard = st.groupLevel;
-      if (star >= 0) sub.final = true;
-    }
-    return;
-  }
-  if (!st.discard && st.current) {
-    const node = addNode(st.current, tag, value);
-    if (star >= 0 && node) node.final = true;
   }
 }
 
@@ -205,7 +191,6 @@ function parseInto(bytes: Uint8Array, root: ProfileNode, io: ProfileIo, file: st
   const st: ParseState = {
     state: State.InitComment,
     groupLevel: 0,
-    discard: 0,
     root,
     current: undefined,
     io,

@@ -1,7 +1,8 @@
 /**
  * The tree MIT's profile library builds from a krb5.conf (src/util/profile/prof_tree.c): each
  * section keeps its children sorted by name, same-named relations in file order after each other,
- * and same-named subsections merged. A `final` node (the `*` marker) stops later values.
+ * and same-named subsections merged. MIT 1.20 records the `*` (final) marker on any node, but
+ * only a final section or subsection on a lookup's path changes a lookup (see ./profile.ts).
  */
 
 export interface ProfileNode {
@@ -21,14 +22,10 @@ export function createRoot(): ProfileNode {
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
- * profile_add_node: adding a subsection that exists returns the existing one; adding a relation
- * whose name already has a final relation adds nothing (returns undefined), as MIT's check_final.
+ * profile_add_node (MIT 1.20): a new node goes after the last child of the same name, keeping
+ * the children sorted; adding a subsection that exists returns the existing one.
  */
-export function addNode(
-  section: ProfileNode,
-  name: string,
-  value: string | undefined,
-): ProfileNode | undefined {
+export function addNode(section: ProfileNode, name: string, value: string | undefined): ProfileNode {
   const kids = section.children;
   let i = 0;
   for (; i < kids.length; i++) {
@@ -36,7 +33,6 @@ export function addNode(
     const c = cmp(p.name, name);
     if (c > 0) break;
     if (c === 0 && value === undefined && p.value === undefined) return p;
-    if (c === 0 && value !== undefined && p.final) return undefined;
   }
   const node: ProfileNode = { name, value, final: false, parent: section, children: [] };
   kids.splice(i, 0, node);

@@ -2,8 +2,9 @@
  * A profile: the trees of the files in KRB5_CONFIG, queried as MIT's profile library queries them
  * (prof_tree.c profile_node_iterator). A lookup walks the files in order and collects every
  * matching relation, so multi-valued relations such as `kdc` gather the values of all files,
- * while a single value is the first found: earlier files win. A `*` (final) mark on a section of
- * the path or on a matching relation ends the search after the file where it is seen.
+ * while a single value is the first found: earlier files win. A `*` (final) mark on a section or
+ * subsection of the path ends the search after the file where it is seen. As in MIT 1.20.1 (the
+ * reference here), a `*` on a relation itself changes nothing; later MIT releases differ.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { MINOR } from '../../gssapi/minor.js';
@@ -49,13 +50,15 @@ export class Profile {
   }
 
   /**
-   * profile_init: every path in order; a missing or unreadable file is skipped, a directory is
-   * read as `includedir`, `~/` is $HOME. A parse error is GssError with MIT's PROF_* code.
+   * profile_init: every path in order, up to the first empty one (PROFILE_LAST_FILESPEC: with
+   * KRB5_CONFIG="a::b", MIT reads only a); a missing or unreadable file is skipped, a directory
+   * is read as `includedir`, `~/` is $HOME. A parse error is GssError with MIT's PROF_* code.
    */
   static load(paths: readonly string[], env: NodeJS.ProcessEnv = process.env, io = nodeProfileIo): Profile {
     const trees: ProfileNode[] = [];
     const files: string[] = [];
     for (const p of paths) {
+      if (p === '') break;
       const path = p.startsWith('~/') && env.HOME !== undefined ? `${env.HOME}${p.slice(1)}` : p;
       let isDir = false;
       try {
@@ -92,7 +95,6 @@ export class Profile {
         for (const p of section.children) {
           if (p.name !== last) continue;
           if ((want === 'relations') !== (p.value !== undefined)) continue;
-          if (p.final) finalSeen = true;
           out.push(p);
         }
       }
@@ -116,18 +118,21 @@ export class Profile {
     return this.#iterate(names, 'sections').length > 0;
   }
 
-  /** profile_get_subsection_names: the subsection names of the section at `names`, in order. */
+  /**
+   * profile_get_subsection_names: the subsection names of the section at `names`, file by file
+   * (a name in two files is listed twice, as MIT lists it).
+   */
   subsectionNames(...names: string[]): string[] {
     return this.#listSection(names, true);
   }
 
   /** profile_get_relation_names: the relation names in the section at `names`, without duplicates. */
   relationNames(...names: string[]): string[] {
-    return this.#listSection(names, false);
+    return [...new Set(this.#listSection(names, false))];
   }
 
   #listSection(names: readonly string[], sections: boolean): string[] {
-    const seen = new Set<string>();
+    const out: string[] = [];
     for (const tree of this.trees) {
       let section: ProfileNode | undefined = tree;
       let finalSeen = false;
@@ -137,14 +142,10 @@ export class Profile {
         if (section.final) finalSeen = true;
       }
       if (section) {
-        for (const p of section.children) {
-          if ((p.value === undefined) !== sections) continue;
-          if (p.final) finalSeen = true;
-          seen.add(p.name);
-        }
+        for (const p of section.children) if ((p.value === undefined) === sections) out.push(p.name);
       }
       if (finalSeen) break;
     }
-    return [...seen];
+    return out;
   }
 }
