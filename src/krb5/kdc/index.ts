@@ -3,7 +3,7 @@
  * TCP, as MIT's krb5kdc would for a realm made with kdb5_util and kadmin (docs/kdc.md).
  */
 import { writeFileSync } from 'node:fs';
-import { getProfile, parseEnctypeList } from '../../crypto/index.js';
+import { constantTimeEqual, getProfile, parseEnctypeList, stringToKey } from '../../crypto/index.js';
 import { now as clockNow } from '../../util/clock.js';
 import { writeKeytab } from '../keytab/index.js';
 import { NT_SRV_INST, parsePrincipal, unparsePrincipal } from '../principal.js';
@@ -96,7 +96,12 @@ export async function startKdc(opts: StartKdcOptions): Promise<Kdc> {
     db.put(makeEntry(realm, spec, db.getByName(spec.name)));
   };
   if (!db.get(tgsPrincipal)) addPrincipal({ name: `krbtgt/${realm}` });
-  for (const p of opts.principals ?? []) addPrincipal(p);
+  // Principals already in a loaded database keep their keys (and kvno), so keytabs exported
+  // earlier stay valid; a password that changed gives new keys.
+  for (const p of opts.principals ?? []) {
+    const old = db.getByName(p.name);
+    if (!old || (p.password !== undefined && !samePassword(old, p.password))) addPrincipal(p);
+  }
 
   const listener = await listen(
     kdcHandler(ctx, { maxDgramReplySize: opts.maxDgramReplySize, log: opts.log }),
@@ -137,6 +142,11 @@ export async function startKdc(opts: StartKdcOptions): Promise<Kdc> {
       await listener.close();
     },
   };
+}
+
+function samePassword(e: PrincipalEntry, password: string): boolean {
+  const k = currentKeys(e)[0];
+  return k !== undefined && constantTimeEqual(stringToKey(k.enctype, password, k.salt).keyvalue, k.keyvalue);
 }
 
 function currentKeys(e: PrincipalEntry): PrincipalEntry['keys'] {
