@@ -76,9 +76,12 @@ function ccFormat(what: string): GssError {
   return new GssError(GSS_S_FAILURE, MINOR.KRB5_CC_FORMAT, `credentials cache: ${what}`);
 }
 
-/** As cc_file.c cred_removed: MIT marks a removed credential with endtime 0 and authtime != 0. */
+/**
+ * As MIT 1.20.1's cc_file.c cred_removed: krb5_cc_remove_cred marks a credential removed in place
+ * with endtime 0 and authtime -1 (later MIT releases take any authtime but 0).
+ */
 export function isRemoved(c: CachedCredential): boolean {
-  return c.endtime === 0 && c.authtime !== 0;
+  return c.endtime === 0 && c.authtime === 0xffffffff;
 }
 
 /** The KDC time offset of a version 4 header, if it has one. */

@@ -87,8 +87,9 @@ export function getConfig(cc: CcacheContents, key: string, principal?: Principal
 }
 
 /**
- * krb5_cc_set_config: drops the existing entries for this key and principal and appends the new
- * value (MIT overwrites a removed entry in place; we rewrite the whole file, so it goes away).
+ * krb5_cc_set_config as MIT 1.21+ does it: drops the existing entries for this key and principal
+ * (MIT marks them removed in place; we rewrite the whole file, so they go away), then appends the
+ * new value. MIT 1.20 only appended, so its krb5_cc_get_config kept returning the old value.
  */
 export function setConfig(
   cc: CcacheContents,
