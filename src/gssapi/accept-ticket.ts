@@ -9,7 +9,7 @@ import { KU_TICKET } from '../krb5/constants/key-usages.js';
 import { findKey, type Keytab } from '../krb5/keytab/index.js';
 import { principal } from '../krb5/messages/common.js';
 import { decodeEncTicketPart, type EncTicketPart, type Ticket } from '../krb5/messages/ticket.js';
-import { type Principal, principalEquals } from '../krb5/principal.js';
+import { type Principal, principalEquals, unparsePrincipal } from '../krb5/principal.js';
 import { MINOR } from './minor.js';
 import { GSS_S_FAILURE, GssError } from './status.js';
 
@@ -48,6 +48,7 @@ export function decryptTicket(
   matches: (p: Principal) => boolean,
 ): DecryptedTicket {
   const tktServer = principal(ticket.sname, ticket.realm);
+  const ts = unparsePrincipal(tktServer);
   const kvno = ticket.encPart.kvno ?? 0;
   const etype = ticket.encPart.etype;
 
@@ -108,26 +109,26 @@ export function decryptTicket(
   if (tktServerMismatch)
     throw fail(
       MINOR.KRB5KRB_AP_ERR_NOT_US,
-      'Request ticket server found in keytab but does not match server principal',
+      `Request ticket server ${ts} found in keytab but does not match server principal`,
     );
   if (!foundTktServer)
     throw fail(
       MINOR.KRB5KRB_AP_ERR_NOT_US,
-      `Request ticket server not found in keytab (ticket kvno ${kvno})`,
+      `Request ticket server ${ts} not found in keytab (ticket kvno ${kvno})`,
     );
   if (!foundKvno) {
     throw fail(
       MINOR.KRB5KRB_AP_ERR_BADKEYVER,
-      `Request ticket server kvno ${kvno} not found in keytab; ${foundHigherKvno ? 'ticket' : 'keytab'} is likely out of date`,
+      `Request ticket server ${ts} kvno ${kvno} not found in keytab; ${foundHigherKvno ? 'ticket' : 'keytab'} is likely out of date`,
     );
   }
   if (!foundEnctype)
     throw fail(
       MINOR.KRB5KRB_AP_ERR_BADKEYVER,
-      `Request ticket server kvno ${kvno} found in keytab but not with enctype ${etype}`,
+      `Request ticket server ${ts} kvno ${kvno} found in keytab but not with enctype ${etype}`,
     );
   throw fail(
     MINOR.KRB5KRB_AP_ERR_BAD_INTEGRITY,
-    `Request ticket server kvno ${kvno} enctype ${etype} found in keytab but cannot decrypt ticket`,
+    `Request ticket server ${ts} kvno ${kvno} enctype ${etype} found in keytab but cannot decrypt ticket`,
   );
 }
