@@ -87,7 +87,7 @@ export function getConfig(cc: CcacheContents, key: string, principal?: Principal
 }
 
 /**
- * krb5_cc_set_config as MIT 1.21+ does it: drops the existing entries for this key and principal
+ * krb5_cc_set_config as later MIT releases do it: drops the existing entries for this key and principal
  * (MIT marks them removed in place; we rewrite the whole file, so they go away), then appends the
  * new value. MIT 1.20 only appended, so its krb5_cc_get_config kept returning the old value.
  */
