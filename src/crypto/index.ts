@@ -35,3 +35,4 @@ export {
   profileByName,
   SUPPORTED_ENCTYPES,
 } from './profiles.js';
+export { forgetDerivedKeys } from './rfc3961.js';

@@ -62,6 +62,14 @@ export function cachedKey(key: Key, slot: number, derive: () => Uint8Array): Sec
   return k;
 }
 
+/**
+ * Drops the derived keys cached for `key` (e.g. when a security context is deleted and its key
+ * bytes wiped). OpenSSL key objects cannot be zeroed from JavaScript; they are freed by GC.
+ */
+export function forgetDerivedKeys(key: Key): void {
+  cache.delete(key);
+}
+
 /** Slot numbers: (usage * 256 + kind) * 2 + family bit; the PRF key gets a negative slot. */
 export function slotOf(usage: number, kind: number, family: EnctypeProfile['family']): number {
   return (usage * 256 + kind) * 2 + (family === 'rfc8009' ? 1 : 0);

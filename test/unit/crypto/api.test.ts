@@ -10,6 +10,7 @@ import {
   defaultSalt,
   encrypt,
   encryptedLength,
+  forgetDerivedKeys,
   getProfile,
   type Key,
   makeChecksum,
@@ -227,6 +228,15 @@ describe('keys', () => {
     assert.deepEqual(encrypt(a, 9, pt, conf), encrypt(b, 9, pt, conf));
     assert.notDeepEqual(encrypt(a, 9, pt, conf), encrypt(c, 9, pt, conf));
     assert.throws(() => decrypt(c, 9, encrypt(a, 9, pt)), badIntegrity);
+  });
+  it('re-derives after forgetDerivedKeys (a key changed in place is then used afresh)', () => {
+    const k: Key = { enctype: 17, keyvalue: randomBytes(16) };
+    const pt = randomBytes(8);
+    const ct = encrypt(k, 1, pt);
+    k.keyvalue.set(randomBytes(16));
+    assert.deepEqual(decrypt(k, 1, ct), pt); // still the cached derived keys
+    forgetDerivedKeys(k);
+    assert.throws(() => decrypt(k, 1, ct), badIntegrity);
   });
   it('PRF output lengths follow the profile', () => {
     for (const e of ENCTYPES) assert.equal(prf(randomKey(e), randomBytes(5)).length, getProfile(e).prfBytes);
