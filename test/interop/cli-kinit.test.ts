@@ -227,8 +227,8 @@ describe('gss kinit / gss klist against MIT krb5', { skip: interopSkip() }, () =
     );
     assert.doesNotMatch(text, /UDP request/);
     assert.match(text, /Received error from KDC: -1765328359\/Additional pre-authentication required/);
-    assert.match(text, /Selected etype info: etype aes256-cts-hmac-sha1-96, salt "TEST\.GSSalice"/);
-    assert.match(text, /Decrypted AS reply; session key is: aes256-cts-hmac-sha1-96/);
+    assert.match(text, /: Selected etype info: etype aes256-cts, salt "TEST\.GSSalice", params ""$/m);
+    assert.match(text, /Decrypted AS reply; session key is: aes256-cts$/m);
     // No hex longer than a few bytes (keys would be 32 or 64 hex digits).
     assert.doesNotMatch(text, /[0-9a-fA-F]{24}/);
     realm.run(MIT_BIN.kvno, ['gsstest/localhost'], { env: { ...env, KRB5_TRACE: undefined } });

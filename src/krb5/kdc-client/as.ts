@@ -28,9 +28,9 @@ import {
   credentialFromReply,
   encTimestampPadata,
   enctypeName,
-  enctypeNames,
   newNonce,
   padataNames,
+  traceEnctype,
 } from './common.js';
 import { krb5Error } from './errors.js';
 import { exchange, kdcError } from './exchange.js';
@@ -158,7 +158,7 @@ export async function getInitialCredentials(req: InitialCredentialsRequest): Pro
     plain.fill(0);
     const now = nowSeconds();
     verifyKdcReply(rep, enc, { request: body, client, server, now, clockskew: s.clockskew, timeSync: true });
-    trace(`Decrypted AS reply; session key is: ${enctypeName(enc.key.enctype)}`);
+    trace(`Decrypted AS reply; session key is: ${traceEnctype(enc.key.enctype)}`);
     const kdcTimeOffset = { seconds: enc.authtime - Math.floor(nowMs() / 1000), microseconds: 0 };
     return {
       credential: credentialFromReply(client, rep, enc, answer.reply),
@@ -211,7 +211,7 @@ function chooseKey(
   const pick = info[0] ?? { etype: etypes[0] };
   const salt = pick.salt ?? defaultSaltOf(req.client);
   trace(
-    `Selected etype info: etype ${enctypeName(pick.etype)}, salt "${salt}", params "${pick.s2kparams ? hex(pick.s2kparams) : ''}"`,
+    `Selected etype info: etype ${traceEnctype(pick.etype)}, salt "${salt}", params "${pick.s2kparams ? hex(pick.s2kparams) : ''}"`,
   );
   return { key: makeKey(req, pick.etype, salt, pick.s2kparams), salt, s2kparams: pick.s2kparams };
 }
@@ -237,7 +237,7 @@ function makeKey(req: InitialCredentialsRequest, etype: number, salt: string, s2
     } catch (e) {
       throw krb5Error(
         'KRB5_PREAUTH_NO_KEY',
-        `Keytab has no ${enctypeNames([etype])} key for ${unparsePrincipal(req.client)}`,
+        `Keytab has no ${enctypeName(etype)} key for ${unparsePrincipal(req.client)}`,
         e,
       );
     }

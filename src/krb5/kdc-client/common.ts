@@ -28,8 +28,19 @@ export function enctypeName(enctype: number): string {
   }
 }
 
-export function enctypeNames(list: readonly number[]): string {
-  return list.map(enctypeName).join(', ');
+/** The shortest MIT name of an enctype, as trace lines show it ({etype} in k5-trace.h). */
+export function traceEnctype(enctype: number): string {
+  try {
+    const p = getProfile(enctype);
+    return [p.name, ...p.aliases].reduce((a, b) => (b.length < a.length ? b : a));
+  } catch {
+    return String(enctype);
+  }
+}
+
+/** A trace list of enctypes ({etypes}). */
+export function traceEnctypes(list: readonly number[]): string {
+  return list.map(traceEnctype).join(', ');
 }
 
 /** MIT's trace names of the padata types a client meets (k5-trace.h / trace.c). */

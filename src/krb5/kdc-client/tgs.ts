@@ -32,7 +32,7 @@ import { encodeKdcReqBody, encodeTgsReq, type KdcReqBody } from '../messages/kdc
 import { decodeTicket } from '../messages/ticket.js';
 import { NT_SRV_INST, type Principal, unparsePrincipal } from '../principal.js';
 import { trace } from '../trace.js';
-import { credentialFromReply, enctypeName, enctypeNames, newNonce } from './common.js';
+import { credentialFromReply, newNonce, traceEnctype, traceEnctypes } from './common.js';
 import { krb5Error } from './errors.js';
 import { exchange, kdcError } from './exchange.js';
 import type { KdcClientSettings } from './settings.js';
@@ -78,8 +78,8 @@ export async function tgsExchange(req: TgsRequest): Promise<CachedCredential> {
     etype: etypes,
   };
   const subkey = randomKey(tgt.key.enctype);
-  trace(`Generated subkey for TGS request: ${enctypeName(subkey.enctype)}`);
-  trace(`etypes requested in TGS request: ${enctypeNames(etypes)}`);
+  trace(`Generated subkey for TGS request: ${traceEnctype(subkey.enctype)}`);
+  trace(`etypes requested in TGS request: ${traceEnctypes(etypes)}`);
   const padata = [
     {
       padataType: PA_TGS_REQ,
@@ -99,7 +99,7 @@ export async function tgsExchange(req: TgsRequest): Promise<CachedCredential> {
     timeSync: false,
   });
   trace(
-    `TGS reply is for ${unparsePrincipal(client)} -> ${unparsePrincipal(server)} with session key ${enctypeName(enc.key.enctype)}`,
+    `TGS reply is for ${unparsePrincipal(client)} -> ${unparsePrincipal(server)} with session key ${traceEnctype(enc.key.enctype)}`,
   );
   return credentialFromReply(client, rep, enc, answer.reply);
 }

@@ -84,7 +84,7 @@ export function networkTransport(settings: NetworkSettings): KdcTransport {
             trace(`Received answer (${result.reply.length} bytes) from ${where}`);
             if (kind === 'udp' && isResponseTooBig(result.reply)) {
               // RFC 4120 7.2.1: retry the same KDC over TCP.
-              trace(`Response too big for UDP; retrying ${formatAddress('tcp', kdc)}`);
+              trace('Request or response is too big for UDP; retrying with TCP');
               continue;
             }
             return result.reply;
