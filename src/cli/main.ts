@@ -1,22 +1,35 @@
+import { client } from './client.js';
 import { demo } from './demo.js';
 import { kdc } from './kdc.js';
 import { kinit } from './kinit.js';
 import { klist } from './klist.js';
+import { server } from './server.js';
+import { worker } from './worker.js';
 
 const USAGE = `usage: gss <command> [options]
 
 commands:
-  demo      the seed scenario end to end (what exists so far)
+  kinit     get a TGT into a credential cache (password or keytab)
+  klist     list a credential cache, or a keytab with -k
+  kdc       run the embedded KDC on 127.0.0.1
+  server    MIT gss-server's protocol; --workers N hands exported contexts to worker processes
+  client    MIT gss-client's protocol
+  demo      the seed scenario end to end (npm start)
   help      this text
+
+Each command takes --help.
 `;
 
 type Command = (args: string[]) => Promise<number>;
 
 const COMMANDS: Record<string, Command> = Object.assign(Object.create(null), {
+  client,
   demo,
   kdc,
   kinit,
   klist,
+  server,
+  worker,
   help: async () => {
     process.stdout.write(USAGE);
     return 0;

@@ -10,7 +10,7 @@ import { toHex } from '../util/bytes.js';
 import { nowSeconds } from '../util/clock.js';
 import { acceptorStep, errorTokens } from './accept.js';
 import type { ChannelBindings } from './bindings.js';
-import { contextStates, deadContexts, getContextState } from './context-internal.js';
+import { contextStates, deadContexts, getContextState, killContext } from './context-internal.js';
 import {
   type ContextState,
   GSS_C_CONF_FLAG,
@@ -22,6 +22,7 @@ import {
 } from './context-state.js';
 import { Credentials } from './creds.js';
 import { credsInternals } from './creds-internal.js';
+import { type ExportOptions, encodeExportToken } from './export-token.js';
 import { initiatorFirstStep, initiatorSecondStep, type PendingInitiator } from './init.js';
 import { MINOR } from './minor.js';
 import { Name } from './names.js';
@@ -32,6 +33,7 @@ import {
   GSS_S_FAILURE,
   GSS_S_NO_CONTEXT,
   GSS_S_NO_CRED,
+  GSS_S_UNAVAILABLE,
   GssError,
 } from './status.js';
 import { getMic, verifyMic } from './tokens/mic.js';
@@ -279,16 +281,37 @@ export class SecurityContext {
     return this.isEstablished;
   }
 
+  /**
+   * gss_export_sec_context (docs/export-token.md): the interprocess token, sealed when a 32-byte
+   * `key` is given. Afterwards this handle is dead (every call throws GSS_S_NO_CONTEXT) and its
+   * keys are wiped. If the token cannot be made, nothing changes and the context stays usable.
+   */
+  export(opts: ExportOptions = {}): Uint8Array {
+    if (deadContexts.has(this)) throw noContext();
+    const s = getContextState(this);
+    if (!s) {
+      // RFC 2743 2.2.8: a context that is not fully established is not transferable.
+      throw new GssError(GSS_S_UNAVAILABLE, MINOR.KG_CTX_INCOMPLETE, 'context is not fully established');
+    }
+    if (this.#remaining(s) <= 0) throw new GssError(GSS_S_CONTEXT_EXPIRED, 0, 'context expired');
+    const token = encodeExportToken(s, opts);
+    killContext(this);
+    wipeKeys(s);
+    return token;
+  }
+
   /** gss_delete_sec_context: the keys are wiped; every later call throws GSS_S_NO_CONTEXT. */
   delete(): void {
     if (deadContexts.has(this)) throw noContext();
     const s = contextStates.get(this);
-    if (s) {
-      s.sessionKey.keyvalue.fill(0);
-      s.subkey.keyvalue.fill(0);
-      s.acceptorSubkey?.keyvalue.fill(0);
-    }
+    if (s) wipeKeys(s);
     contextStates.delete(this);
     deadContexts.add(this);
   }
+}
+
+function wipeKeys(s: ContextState): void {
+  s.sessionKey.keyvalue.fill(0);
+  s.subkey.keyvalue.fill(0);
+  s.acceptorSubkey?.keyvalue.fill(0);
 }

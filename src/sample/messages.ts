@@ -1,0 +1,78 @@
+/**
+ * The message phase of gss-sample's server (MIT sign_server after the context is established):
+ * shared by the single-process server and the workers that import exported contexts.
+ */
+import type { SecurityContext } from '../gssapi/context.js';
+import { GssError } from '../gssapi/status.js';
+import { fromUtf8 } from '../util/bytes.js';
+import {
+  type FrameStream,
+  TOKEN_ENCRYPTED,
+  TOKEN_MIC,
+  TOKEN_NOOP,
+  TOKEN_SEND_MIC,
+  TOKEN_WRAPPED,
+} from './protocol.js';
+
+export interface MessageReport {
+  /** Messages received, as text when printable (MIT prints them so). */
+  messages: string[];
+  /** How many were wrapped with confidentiality. */
+  encrypted: number;
+  /** How many MICs we returned. */
+  mics: number;
+}
+
+/** As MIT: show a message as text when its first two bytes are printable or space. */
+export function showMessage(msg: Uint8Array): string {
+  const printable = (c: number | undefined) =>
+    c !== undefined && ((c >= 0x20 && c < 0x7f) || (c >= 9 && c <= 13));
+  if (printable(msg[0]) && printable(msg[1])) return `"${fromUtf8(msg)}"`;
+  return Buffer.from(msg).toString('hex').replace(/(..)/g, '$1 ').trim();
+}
+
+/**
+ * Serves data tokens until the client's NOOP, then deletes the context. `ctx` is undefined for an
+ * unauthenticated connection (MIT's -na), which may not ask for wrapped or MIC'd service.
+ */
+export async function serveMessages(
+  stream: FrameStream,
+  ctx: SecurityContext | undefined,
+  log: (line: string) => void,
+): Promise<MessageReport> {
+  const report: MessageReport = { messages: [], encrypted: 0, mics: 0 };
+  for (;;) {
+    const { flags, token } = await stream.recv();
+    if (flags & TOKEN_NOOP) {
+      log('NOOP token');
+      break;
+    }
+    if (!ctx && flags & (TOKEN_WRAPPED | TOKEN_ENCRYPTED | TOKEN_SEND_MIC)) {
+      log('Unauthenticated client requested authenticated services!');
+      throw new Error('unauthenticated client requested authenticated services');
+    }
+    let msg = token;
+    if (ctx && flags & TOKEN_WRAPPED) {
+      try {
+        const r = ctx.unwrap(token);
+        msg = r.message;
+        if (r.confidential) report.encrypted++;
+        else if (flags & TOKEN_ENCRYPTED) log('Warning!  Message not encrypted.');
+      } catch (e) {
+        if (e instanceof GssError) log(`GSS-API error unsealing message: ${e.message}`);
+        throw e;
+      }
+    }
+    const shown = showMessage(msg);
+    report.messages.push(shown);
+    log(`Received message: ${shown}`);
+    if (ctx && flags & TOKEN_SEND_MIC) {
+      stream.send(TOKEN_MIC, ctx.getMic(msg));
+      report.mics++;
+    } else {
+      stream.send(TOKEN_NOOP);
+    }
+  }
+  ctx?.delete();
+  return report;
+}

@@ -1,0 +1,174 @@
+/**
+ * `gss server`: MIT gss-server's service over its wire protocol, on 127.0.0.1 by default. With
+ * `workers > 0` it is the seed's scenario: this process accepts each connection and establishes
+ * the context, exports it sealed, and passes the token and the socket to a worker process, which
+ * imports it and serves the messages (src/sample/worker.ts).
+ */
+import { createServer, type Server, type Socket } from 'node:net';
+import { randomBytes } from '../crypto/index.js';
+import { SecurityContext } from '../gssapi/context.js';
+import { Credentials } from '../gssapi/creds.js';
+import { exportSecContext, importSecContext } from '../gssapi/export.js';
+import { Name } from '../gssapi/names.js';
+import { GssError } from '../gssapi/status.js';
+import { displayContextFlags } from './flags.js';
+import { type MessageReport, serveMessages } from './messages.js';
+import { WorkerPool, type WorkerSpec } from './pool.js';
+import { FrameStream, TOKEN_CONTEXT, TOKEN_CONTEXT_NEXT, TOKEN_NOOP } from './protocol.js';
+
+export interface SampleServerOptions {
+  /** Host-based service name, e.g. `gsstest@localhost`. */
+  service: string;
+  port?: number;
+  host?: string;
+  /** Acceptor keytab (else KRB5_KTNAME or the default keytab). */
+  keytab?: string;
+  /** Worker processes that import the exported contexts (0: serve in this process). */
+  workers?: number;
+  /** How to start a worker (default: this program again with the hidden `worker` command). */
+  worker?: WorkerSpec;
+  /** As MIT's -export: export and re-import the context three times in this process. */
+  exportTest?: boolean;
+  /** Serve one connection, then close. */
+  once?: boolean;
+  verbose?: boolean;
+  /** Log lines (MIT's logfile); default: stdout. */
+  log?: (line: string) => void;
+  /** Called once per connection when it is done. */
+  onConnection?: (event: ConnectionEvent) => void;
+}
+
+export interface ConnectionEvent {
+  client?: string;
+  flags: number;
+  /** Size of the sealed interprocess token, when a worker served the connection. */
+  exportedBytes?: number;
+  /** The worker's pid, when a worker served the connection. */
+  workerPid?: number;
+  /** What using the exporter's handle after export gave (it must be GSS_S_NO_CONTEXT). */
+  exporterAfterExport?: string;
+  report?: MessageReport;
+  error?: string;
+}
+
+export interface SampleServer {
+  readonly port: number;
+  readonly workerPids: readonly number[];
+  /** Resolves when the listener has closed (after --once, or close()). */
+  readonly closed: Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startSampleServer(opts: SampleServerOptions): Promise<SampleServer> {
+  const log = opts.log ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const credentials = await Credentials.acquire({
+    usage: 'accept',
+    name: Name.hostbased(opts.service),
+    ...(opts.keytab ? { keytab: opts.keytab } : {}),
+  });
+  const sealKey = randomBytes(32);
+  const pool = opts.workers ? await WorkerPool.start(opts.workers, sealKey, opts.worker) : undefined;
+  const active = new Set<Promise<void>>();
+  let server: Server;
+
+  const handle = async (socket: Socket): Promise<void> => {
+    const event: ConnectionEvent = { flags: 0 };
+    const stream = new FrameStream(socket);
+    try {
+      const ctx = await establish(stream, credentials, log, opts.verbose ?? false, event);
+      if (ctx && opts.exportTest) {
+        let current = ctx;
+        for (let i = 0; i < 3; i++) {
+          const token = exportSecContext(current);
+          if (opts.verbose) log(`Exported context: ${token.length} bytes`);
+          current = importSecContext(token);
+        }
+        event.report = await serveMessages(stream, current, log);
+      } else if (ctx && pool) {
+        const token = exportSecContext(ctx, { key: sealKey });
+        event.exportedBytes = token.length;
+        try {
+          ctx.flags;
+        } catch (e) {
+          event.exporterAfterExport = e instanceof GssError ? e.code : String(e);
+        }
+        const result = await pool.dispatch(token, stream);
+        event.workerPid = result.pid;
+        event.report = result.report;
+        if (result.error) event.error = result.error;
+      } else {
+        event.report = await serveMessages(stream, ctx, log);
+      }
+    } catch (e) {
+      event.error = e instanceof Error ? e.message : String(e);
+    } finally {
+      if (!socket.destroyed && !event.workerPid) socket.end();
+      opts.onConnection?.(event);
+    }
+  };
+
+  server = createServer({ pauseOnConnect: true }, (socket) => {
+    const p = handle(socket).finally(() => {
+      active.delete(p);
+      if (opts.once) server.close();
+    });
+    active.add(p);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as { port: number }).port;
+  const closed = new Promise<void>((r) => server.once('close', () => r()));
+  return {
+    port,
+    workerPids: pool?.pids ?? [],
+    closed,
+    async close() {
+      if (server.listening) server.close();
+      await closed;
+      await Promise.allSettled([...active]);
+      await pool?.stop();
+    },
+  };
+}
+
+/** MIT's server_establish_context: NOOP (with CONTEXT_NEXT unless unauthenticated), then tokens. */
+async function establish(
+  stream: FrameStream,
+  credentials: Credentials,
+  log: (line: string) => void,
+  verbose: boolean,
+  event: ConnectionEvent,
+): Promise<SecurityContext | undefined> {
+  const first = await stream.recv();
+  if (!(first.flags & TOKEN_NOOP)) {
+    log(`Expected NOOP token, got ${first.flags} token instead`);
+    throw new Error('expected a NOOP token');
+  }
+  if (!(first.flags & TOKEN_CONTEXT_NEXT)) {
+    log('Accepted unauthenticated connection.');
+    return undefined;
+  }
+  const ctx = SecurityContext.accept({ credentials });
+  while (!ctx.isEstablished) {
+    const { token } = await stream.recv();
+    if (verbose) log(`Received token (size=${token.length})`);
+    let out: Uint8Array | undefined;
+    try {
+      out = await ctx.step(token);
+    } catch (e) {
+      const errToken =
+        e instanceof GssError ? (e as GssError & { outputToken?: Uint8Array }).outputToken : undefined;
+      if (errToken?.length) stream.send(TOKEN_CONTEXT, errToken);
+      log(`GSS-API error accepting context: ${e instanceof Error ? e.message : String(e)}`);
+      throw e;
+    }
+    if (out?.length) stream.send(TOKEN_CONTEXT, out);
+  }
+  event.flags = ctx.flags;
+  for (const line of displayContextFlags(ctx.flags)) log(line);
+  event.client = ctx.initiatorName.toString();
+  log(`Accepted connection: "${event.client}"`);
+  return ctx;
+}
