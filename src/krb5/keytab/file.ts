@@ -65,7 +65,11 @@ export async function readKeytab(name: string, env: NodeJS.ProcessEnv = process.
   } catch (e) {
     throw ioError(e, `Key table file '${path}'`, GSS_S_NO_CRED);
   }
-  return parseKeytab(bytes);
+  try {
+    return parseKeytab(bytes);
+  } finally {
+    bytes.fill(0); // the entries hold copies of the keys
+  }
 }
 
 /** Replaces the keytab with exactly `entries` (format 0x0502), atomically, mode 0600. */
