@@ -1,8 +1,14 @@
 import assert from 'node:assert/strict';
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { isConfigPrincipal, kdcTimeOffset, parseCcache, resolveCcache } from '../../src/krb5/ccache/index.js';
+import {
+  encodeCcache,
+  isConfigPrincipal,
+  kdcTimeOffset,
+  parseCcache,
+  resolveCcache,
+} from '../../src/krb5/ccache/index.js';
 import { parsePrincipal, unparsePrincipal } from '../../src/krb5/principal.js';
 import { interopSkip, MIT_BIN, type Realm, startRealm } from '../harness/realm.js';
 import { KLIST_ENV, klistCcache } from './files-klist.js';
@@ -88,4 +94,37 @@ describe('credential caches against MIT krb5', { skip: interopSkip() }, () => {
     assert.doesNotMatch(out, /pa_type\(krbtgt\/TEST\.GSS@TEST\.GSS\) = 2\n/);
     assert.equal(klistCcache(name, await cache.read()), out);
   });
+});
+
+describe('credential cache versions 1 to 4 written by MIT (ccache_type)', { skip: interopSkip() }, () => {
+  let realm: Realm;
+  before(async () => {
+    realm = await startRealm();
+  });
+  after(async () => {
+    await realm?.stop();
+  });
+
+  for (const version of [1, 2, 3, 4]) {
+    it(`reads and re-encodes a version ${version} cache from MIT kinit, and MIT reads ours`, async () => {
+      const extra = join(realm.dir, `v${version}.conf`);
+      writeFileSync(extra, `[libdefaults]\n  ccache_type = ${version}\n`);
+      const name = `FILE:${join(realm.dir, `v${version}.ccache`)}`;
+      const env = { ...realm.env, KRB5_CONFIG: `${extra}:${realm.krb5Conf}`, KRB5CCNAME: name };
+      realm.run(MIT_BIN.kinit, ['alice'], { input: `${realm.alicePassword}\n`, env });
+      realm.run(MIT_BIN.kvno, ['gsstest/localhost'], { env });
+      const bytes = new Uint8Array(readFileSync(name.slice(5)));
+      assert.equal(bytes[1], version);
+      const cc = parseCcache(bytes);
+      assert.equal(cc.version, version);
+      assert.deepEqual(encodeCcache(cc), bytes);
+      const out = realm.run(MIT_BIN.klist, ['-e', '-f', '-C', '-c', name], { env: { ...env, ...KLIST_ENV } });
+      assert.equal(klistCcache(name, cc), out);
+      // Our copy, written in the same version, is used by MIT kvno without asking the KDC.
+      const copy = `FILE:${join(realm.dir, `v${version}-copy.ccache`)}`;
+      writeFileSync(copy.slice(5), encodeCcache(cc));
+      assert.match(realm.run(MIT_BIN.kvno, ['-c', copy, 'gsstest/localhost'], { env }), /kvno = 1/);
+      assert.deepEqual(new Uint8Array(readFileSync(copy.slice(5))), bytes);
+    });
+  }
 });
