@@ -46,6 +46,26 @@ describe('keytab files against MIT krb5', { skip: interopSkip() }, () => {
     assert.deepEqual(kt.entries[0].key, findKey(fromKadmin, alice, 18).key);
   });
 
+  it('reads a 32-bit kvno from MIT (modprinc -kvno 300), and MIT kvno -k accepts our copy', async () => {
+    realm.kadmin('modprinc -kvno 300 HTTP/localhost');
+    const path = join(realm.dir, 'http300.keytab');
+    realm.kadmin(`ktadd -k ${path} -norandkey HTTP/localhost`);
+    const kt = await readKeytab(path);
+    assert.deepEqual(
+      kt.entries.map((e) => e.kvno),
+      [300, 300, 300, 300],
+    );
+    assert.deepEqual(kt.entries.map(keytabLine), klistK(path));
+    const http = parsePrincipal('HTTP/localhost@TEST.GSS');
+    assert.equal(findKey(kt, http, 18, 300).kvno, 300);
+    assert.equal(findKey(kt, http, 17).kvno, 300);
+    // Our copy of it serves MIT's kvno -k, which decrypts the new service ticket with it.
+    const copy = join(realm.dir, 'http300-copy.keytab');
+    await writeKeytab(copy, kt.entries);
+    const out = realm.run(MIT_BIN.kvno, ['-k', copy, 'HTTP/localhost']);
+    assert.match(out, /HTTP\/localhost@TEST\.GSS: kvno = 300, keytab entry valid/);
+  });
+
   it('writes a keytab that MIT klist lists identically and MIT kinit -k -t uses', async () => {
     const src = await readKeytab(realm.keytabs.alice);
     // New timestamps, plus an entry whose kvno needs the 32-bit field.
