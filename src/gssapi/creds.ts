@@ -142,9 +142,17 @@ async function acquireInitiator(opts: AcquireOptions): Promise<InitiatorSide> {
   const cachePrincipal = await tryPrincipal(ccache);
   if (cachePrincipal) {
     if (desired && !principalEquals(desired, cachePrincipal) && !matchesHostbased(desired, cachePrincipal)) {
+      // An explicit cache is checked against the name (scan_ccache); the default one is searched
+      // as a collection (krb5_cc_cache_match), which has nothing else to offer.
+      if (opts.ccache) {
+        throw noCred(
+          MINOR.KG_CCACHE_NOMATCH,
+          `ccache principal ${unparsePrincipal(cachePrincipal)} does not match`,
+        );
+      }
       throw noCred(
-        MINOR.KG_CCACHE_NOMATCH,
-        `ccache principal ${unparsePrincipal(cachePrincipal)} does not match`,
+        MINOR.KRB5_CC_NOTFOUND,
+        `Can't find client principal ${unparsePrincipal(desired)} in cache collection`,
       );
     }
     const list = await ccache.list();
@@ -171,7 +179,7 @@ async function acquireInitiator(opts: AcquireOptions): Promise<InitiatorSide> {
   if (!kt || !entry) {
     // MIT: krb5_cccol_have_content -> KRB5_CC_NOTFOUND, or the cache's own KRB5_FCC_NOFILE.
     throw noCred(
-      desired ? MINOR.KRB5_FCC_NOFILE : MINOR.KRB5_CC_NOTFOUND,
+      opts.ccache ? MINOR.KRB5_FCC_NOFILE : MINOR.KRB5_CC_NOTFOUND,
       `No Kerberos credentials available (${ccache.name})`,
     );
   }
@@ -204,21 +212,28 @@ async function acquireAcceptor(opts: AcquireOptions): Promise<AcceptorSide> {
     defaultKeytabName(process.env, {
       defaultKeytabName: loadProfile().values('libdefaults', 'default_keytab_name')[0],
     });
-  let kt: Keytab;
+  const name = opts.name;
+  let kt: Keytab | undefined;
   try {
     kt = await readKeytab(keytabName);
   } catch (e) {
-    const minor = e instanceof GssError ? e.minor : 0;
-    throw new GssError(GSS_S_NO_CRED, minor, `cannot read keytab ${keytabName}`, { cause: e });
+    // MIT: krb5_kt_have_content says KRB5_KT_NOTFOUND without a name; with one, the lookup's own
+    // error (ENOENT for a missing file).
+    if (name)
+      throw new GssError(
+        GSS_S_NO_CRED,
+        e instanceof GssError ? e.minor : 0,
+        `cannot read keytab ${keytabName}`,
+      );
+    kt = undefined;
   }
-  const name = opts.name;
   if (name) {
     const match = acceptorMatcher(name);
-    if (!kt.entries.some((e) => match(e.principal))) {
+    if (!kt?.entries.some((e) => match(e.principal))) {
       throw new GssError(GSS_S_NO_CRED, MINOR.KG_KEYTAB_NOMATCH, `No key table entry found matching ${name}`);
     }
-  } else if (kt.entries.length === 0) {
-    throw new GssError(GSS_S_NO_CRED, MINOR.KRB5_KT_NOTFOUND, `keytab ${keytabName} is empty`);
+  } else if (!kt || kt.entries.length === 0) {
+    throw new GssError(GSS_S_NO_CRED, MINOR.KRB5_KT_NOTFOUND, `Keytab ${keytabName} is nonexistent or empty`);
   }
   return { keytabName, name, replayCache: opts.replayCache };
 }
