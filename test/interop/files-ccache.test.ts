@@ -78,6 +78,21 @@ describe('credential caches against MIT krb5', { skip: interopSkip() }, () => {
     assert.equal(klistCcache(tgtOnly, after), klist(tgtOnly));
   });
 
+  it('reads renewable, proxiable tickets (renew_till, flags) as MIT klist shows them', async () => {
+    const name = `FILE:${join(realm.dir, 'renew.ccache')}`;
+    const env = { ...realm.env, KRB5CCNAME: name };
+    realm.run(MIT_BIN.kinit, ['-r', '2d', '-p', '-l', '3h', 'alice'], {
+      input: `${realm.alicePassword}\n`,
+      env,
+    });
+    realm.run(MIT_BIN.kvno, ['host/localhost'], { env });
+    const cc = await resolveCcache(name).read();
+    const tgt = cc.credentials.find((c) => unparsePrincipal(c.server) === 'krbtgt/TEST.GSS@TEST.GSS');
+    assert.ok(tgt && tgt.renewTill > tgt.endtime && tgt.endtime - tgt.starttime === 3 * 3600);
+    assert.ok(tgt.ticketFlags & 0x00800000 && tgt.ticketFlags & 0x10000000, 'renewable and proxiable');
+    assert.equal(klistCcache(name, cc), klist(name));
+  });
+
   it('writes config entries MIT reads back (klist -C)', async () => {
     const name = `FILE:${join(realm.dir, 'conf.ccache')}`;
     await copyCache(realm.aliceCcache, name);
