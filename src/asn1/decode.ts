@@ -20,40 +20,56 @@ import {
   type Tlv,
 } from './tlv.js';
 
-const INT32_MIN = -0x80000000;
-const UINT32_MAX = 0xffffffff;
-
 /**
- * INTEGER contents as a number in [-2^31, 2^32): the union of Kerberos's Int32 and UInt32.
- * Like MIT (k5_asn1_decode_int), a non-minimal encoding is accepted; an empty one is not.
+ * INTEGER contents as MIT's k5_asn1_decode_int reads them: at most 8 octets (else ASN1_OVERFLOW),
+ * none is ASN1_BAD_LENGTH; non-minimal encodings are accepted. Values beyond 2^53 lose precision,
+ * which no caller can see: every Kerberos field is range-checked to 32 bits afterwards.
  */
-function integerValue(t: Tlv, what: string): number {
+function intMax(t: Tlv, what: string): number {
   expectTag(t, CLASS_UNIVERSAL, TAG_INTEGER, false, what);
   const v = t.value;
   if (v.length === 0) throw asn1Error('ASN1_BAD_LENGTH', what);
-  let i = 0;
-  // Leading sign-extension octets carry no value; skip them before the size check.
-  while (i < v.length - 1 && ((v[i] === 0 && v[i + 1] < 0x80) || (v[i] === 0xff && v[i + 1] >= 0x80))) i++;
-  if (v.length - i > 5) throw asn1Error('ASN1_OVERFLOW', what);
-  let n = v[i] >= 0x80 ? v[i] - 256 : v[i];
-  for (let j = i + 1; j < v.length; j++) n = n * 256 + v[j];
-  if (n < INT32_MIN || n > UINT32_MAX) throw asn1Error('ASN1_OVERFLOW', what);
+  if (v.length > 8) throw asn1Error('ASN1_OVERFLOW', what);
+  let n = v[0] >= 0x80 ? v[0] - 256 : v[0];
+  for (let i = 1; i < v.length; i++) n = n * 256 + v[i];
   return n;
 }
 
-/** Int32 (RFC 4120 5.2.4): -2^31 .. 2^31-1. */
+/** An INTEGER of up to 8 octets, unchecked (MIT's "immediate" fields such as pvno compare it). */
+export function decodeIntMax(t: Tlv, what = 'INTEGER'): number {
+  return intMax(t, what);
+}
+
+/** Int32 (RFC 4120 5.2.4; MIT's int32): -2^31 .. 2^31-1, else ASN1_OVERFLOW. */
 export function decodeInt32(t: Tlv, what = 'INTEGER'): number {
-  const n = integerValue(t, what);
-  if (n > 0x7fffffff) throw asn1Error('ASN1_OVERFLOW', what);
+  const n = intMax(t, what);
+  if (n < -0x80000000 || n > 0x7fffffff) throw asn1Error('ASN1_OVERFLOW', what);
   return n;
 }
 
 /**
- * UInt32 (RFC 4120 5.2.4): 0 .. 2^32-1. A negative Int32 is taken as its unsigned 32-bit value,
- * as MIT does for sequence numbers that old implementations encoded signed.
+ * UInt32 as MIT's k5_asn1_decode_uint reads it: no negative values, at most 8 octets after an
+ * optional leading zero, 0 .. 2^32-1; else ASN1_OVERFLOW.
  */
 export function decodeUInt32(t: Tlv, what = 'INTEGER'): number {
-  return integerValue(t, what) >>> 0;
+  expectTag(t, CLASS_UNIVERSAL, TAG_INTEGER, false, what);
+  const v = t.value;
+  if (v.length === 0) throw asn1Error('ASN1_BAD_LENGTH', what);
+  if (v[0] >= 0x80 || v.length > 8 + (v[0] === 0 ? 1 : 0)) throw asn1Error('ASN1_OVERFLOW', what);
+  let n = 0;
+  for (let i = 0; i < v.length; i++) n = n * 256 + v[i];
+  if (n > 0xffffffff) throw asn1Error('ASN1_OVERFLOW', what);
+  return n;
+}
+
+/**
+ * A 32-bit unsigned value that old implementations encoded signed (MIT's seqno): -2^31 .. 2^32-1,
+ * a negative value taken as its unsigned 32-bit pattern.
+ */
+export function decodeUInt32Lenient(t: Tlv, what = 'INTEGER'): number {
+  const n = intMax(t, what);
+  if (n < -0x80000000 || n > 0xffffffff) throw asn1Error('ASN1_OVERFLOW', what);
+  return n >>> 0;
 }
 
 /** BOOLEAN: one octet, any non-zero value is TRUE (X.690 8.2; MIT accepts any too). */
@@ -77,35 +93,28 @@ export function decodeGeneralString(t: Tlv, what = 'GeneralString'): string {
   return utf8.decode(t.value);
 }
 
-function digits(v: Uint8Array, from: number, n: number, what: string): number {
-  let x = 0;
-  for (let i = from; i < from + n; i++) {
-    const c = v[i] - 0x30;
-    if (c < 0 || c > 9) throw asn1Error('ASN1_BAD_FORMAT', what);
-    x = x * 10 + c;
-  }
-  return x;
-}
-
 /**
- * KerberosTime (RFC 4120 5.2.3): GeneralizedTime "YYYYMMDDHHMMSSZ", exactly 15 octets, as MIT's
- * decoder requires. Returns seconds since the epoch (UTC).
+ * KerberosTime (RFC 4120 5.2.3): GeneralizedTime "YYYYMMDDHHMMSSZ" as MIT reads it: exactly 15
+ * octets (ASN1_BAD_LENGTH), a final 'Z' (ASN1_BAD_FORMAT), digits (ASN1_BAD_TIMEFORMAT); out-of-range
+ * fields are normalised as timegm() does (month 13 is January of the next year). Returns seconds
+ * since the epoch (UTC).
  */
 export function decodeGeneralizedTime(t: Tlv, what = 'KerberosTime'): number {
   expectTag(t, CLASS_UNIVERSAL, TAG_GENERALIZED_TIME, false, what);
   const v = t.value;
   if (v.length !== 15) throw asn1Error('ASN1_BAD_LENGTH', what);
   if (v[14] !== 0x5a) throw asn1Error('ASN1_BAD_FORMAT', what);
-  const year = digits(v, 0, 4, what);
-  const month = digits(v, 4, 2, what);
-  const day = digits(v, 6, 2, what);
-  const hour = digits(v, 8, 2, what);
-  const min = digits(v, 10, 2, what);
-  const sec = digits(v, 12, 2, what);
-  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || min > 59 || sec > 60) {
-    throw asn1Error('ASN1_BAD_FORMAT', what);
-  }
-  return Date.UTC(year, month - 1, day, hour, min, sec) / 1000;
+  for (let i = 0; i < 14; i++) if (v[i] < 0x30 || v[i] > 0x39) throw asn1Error('ASN1_BAD_TIMEFORMAT', what);
+  const d = (from: number, n: number) => {
+    let x = 0;
+    for (let i = from; i < from + n; i++) x = x * 10 + v[i] - 0x30;
+    return x;
+  };
+  // setUTCFullYear, unlike Date.UTC, does not map years 0..99 to 1900..1999.
+  const date = new Date(0);
+  date.setUTCFullYear(d(0, 4), d(4, 2) - 1, d(6, 2));
+  date.setUTCHours(d(8, 2), d(10, 2), d(12, 2), 0);
+  return date.getTime() / 1000;
 }
 
 /**
@@ -116,9 +125,17 @@ export function decodeGeneralizedTime(t: Tlv, what = 'KerberosTime'): number {
 export function decodeBitString32(t: Tlv, what = 'BIT STRING'): number {
   expectTag(t, CLASS_UNIVERSAL, TAG_BIT_STRING, false, what);
   const v = t.value;
-  if (v.length === 0 || v[0] > 7) throw asn1Error('ASN1_BAD_LENGTH', what);
+  if (v.length === 0) throw asn1Error('ASN1_BAD_LENGTH', what);
+  const unused = v[0];
+  if (unused > 7) throw asn1Error('ASN1_BAD_FORMAT', what);
+  const n = v.length - 1;
   let f = 0;
-  for (let i = 0; i < 4; i++) f = f * 256 + (i + 1 < v.length ? v[i + 1] : 0);
+  for (let i = 0; i < 4; i++) {
+    let b = i < n ? v[i + 1] : 0;
+    // MIT clears the unused bits of the last octet (only when there are two or more octets).
+    if (i === n - 1 && n > 1) b &= (0xff << unused) & 0xff;
+    f = f * 256 + b;
+  }
   return f >>> 0;
 }
 
@@ -145,13 +162,15 @@ export function decodeSequenceOf<T>(t: Tlv, item: (e: Tlv) => T, what = 'SEQUENC
 
 /**
  * The fields of a SEQUENCE whose components are EXPLICIT context tags [0], [1], ... in order
- * (RFC 4120's style). Fields with tag numbers we do not know are skipped: RFC 4120 5.1 lets
- * later versions add fields, and MIT's decoder skips them too.
+ * (RFC 4120's style), read as MIT's decode_sequence reads them: ask for the fields in order; an
+ * element that is not the field asked for is left for the next request, so an element matching
+ * no later field ends the known fields and it and everything after it are ignored unparsed
+ * (RFC 4120 5.1 extensibility, and MIT models every sequence as extensible).
  */
 export class SequenceReader {
   readonly #r: DerReader;
   readonly #what: string;
-  #last = -1;
+  #pending: Tlv | undefined;
 
   constructor(contents: Uint8Array, what: string) {
     this.#r = new DerReader(contents);
@@ -161,17 +180,14 @@ export class SequenceReader {
   /** The inner element of field [n], or undefined when it is absent. */
   optional(n: number, name = `[${n}]`): Tlv | undefined {
     const what = `${this.#what}.${name}`;
-    for (;;) {
-      const t = this.#r.peek(what);
-      if (t === undefined) return undefined;
-      if (t.cls !== CLASS_CONTEXT || !t.constructed) throw asn1Error('ASN1_BAD_ID', what);
-      if (t.tag <= this.#last) throw asn1Error('ASN1_MISPLACED_FIELD', what);
-      if (t.tag > n) return undefined;
-      this.#r.next(what);
-      this.#last = t.tag;
-      if (t.tag === n) return readTlv(t.value, what);
-      // t.tag < n: a field between known ones that we do not know: skip it.
+    if (this.#pending === undefined) {
+      if (this.#r.atEnd) return undefined;
+      this.#pending = this.#r.next(what);
     }
+    const t = this.#pending;
+    if (t.cls !== CLASS_CONTEXT || !t.constructed || t.tag !== n) return undefined;
+    this.#pending = undefined;
+    return readTlv(t.value, what);
   }
 
   /** The inner element of field [n]; ASN1_MISSING_FIELD when it is absent. */
@@ -181,9 +197,6 @@ export class SequenceReader {
     return t;
   }
 
-  /** Skips trailing unknown fields (extensions); anything else left over is an error. */
-  end(): void {
-    this.optional(Number.MAX_SAFE_INTEGER, 'extension');
-    this.#r.end(`${this.#what}: trailing bytes`);
-  }
+  /** Ends the known fields; whatever follows is an extension and is ignored, as MIT does. */
+  end(): void {}
 }

@@ -23,8 +23,8 @@ export const TAG_IA5_STRING = 22;
 export const TAG_GENERALIZED_TIME = 24;
 export const TAG_GENERAL_STRING = 27;
 
-/** Tag numbers above this are refused (no Kerberos type comes close). */
-const MAX_TAG = 0xffffff;
+/** MIT's ASN1_TAGNUM_MAX (INT_MAX - 1): larger tag numbers are ASN1_OVERFLOW. */
+const MAX_TAG = 0x7ffffffe;
 
 /** One decoded element. `value` and `raw` are views into the input, not copies. */
 export interface Tlv {
@@ -81,11 +81,12 @@ function parseAt(b: Uint8Array, start: number, what: string): Tlv {
     tag = 0;
     for (;;) {
       if (p >= b.length) throw asn1Error('ASN1_OVERRUN', what);
+      if (tag > MAX_TAG >>> 7) throw asn1Error('ASN1_OVERFLOW', what);
       const o = b[p++];
       tag = tag * 128 + (o & 0x7f);
-      if (tag > MAX_TAG) throw asn1Error('ASN1_OVERFLOW', what);
       if ((o & 0x80) === 0) break;
     }
+    if (tag > MAX_TAG) throw asn1Error('ASN1_OVERFLOW', what);
   }
   if (p >= b.length) throw asn1Error('ASN1_OVERRUN', what);
   const first = b[p++];
@@ -93,12 +94,13 @@ function parseAt(b: Uint8Array, start: number, what: string): Tlv {
   if (first < 0x80) {
     len = first;
   } else if (first === 0x80) {
-    // Indefinite length is BER, not DER; MIT's encoders never produce it (docs/asn1.md).
-    throw asn1Error(constructed ? 'ASN1_BAD_FORMAT' : 'ASN1_INDEF', what);
+    // Indefinite length (BER): MIT's get_tag refuses it too.
+    throw asn1Error('ASN1_INDEF', what);
   } else {
+    // MIT's get_tag order: length octets present, then at most 8 of them.
     const n = first & 0x7f;
-    if (n > 4) throw asn1Error('ASN1_OVERFLOW', what);
     if (p + n > b.length) throw asn1Error('ASN1_OVERRUN', what);
+    if (n > 8) throw asn1Error('ASN1_OVERFLOW', what);
     len = 0;
     for (let i = 0; i < n; i++) len = len * 256 + b[p++];
   }
@@ -118,6 +120,14 @@ export function readTlv(bytes: Uint8Array, what = 'element'): Tlv {
   const t = r.next(what);
   r.end(`${what}: trailing bytes`);
   return t;
+}
+
+/**
+ * The first element of `bytes`; what follows it is ignored, as MIT's k5_asn1_full_decode ignores
+ * it (padding after decryption with some enctypes). Used for whole messages.
+ */
+export function readFirstTlv(bytes: Uint8Array, what = 'element'): Tlv {
+  return new DerReader(bytes).next(what);
 }
 
 /** Throws ASN1_BAD_ID unless `t` has the given class, tag number and form. */

@@ -6,15 +6,16 @@ import {
   decodeGeneralizedTime,
   decodeGeneralString,
   decodeInt32,
+  decodeIntMax,
   decodeSequence,
-  decodeUInt32,
+  decodeUInt32Lenient,
   encodeBitString32,
   encodeGeneralizedTime,
   encodeGeneralString,
   encodeInteger,
   encodeSequence,
   explicit,
-  readTlv,
+  readFirstTlv,
   type Tlv,
 } from '../../asn1/index.js';
 import type { Key } from '../../crypto/key.js';
@@ -43,7 +44,7 @@ import {
   opt,
   type PrincipalName,
 } from './common.js';
-import { checkMsgType, checkPvno } from './errors.js';
+import { checkPvno } from './errors.js';
 import { encodeTicket, type Ticket, ticketFromTlv } from './ticket.js';
 
 /**
@@ -62,8 +63,9 @@ export interface ApReq {
 
 export function apReqFromTlv(t: Tlv): ApReq {
   const s = decodeSequence(decodeApplication(t, KRB_AP_REQ, 'AP-REQ'), 'AP-REQ');
-  checkPvno(decodeInt32(s.required(0, 'pvno'), 'AP-REQ'), 'AP-REQ');
-  checkMsgType(decodeInt32(s.required(1, 'msg-type'), 'AP-REQ'), [KRB_AP_REQ], 'AP-REQ');
+  checkPvno(decodeIntMax(s.required(0, 'pvno'), 'AP-REQ'), 'AP-REQ');
+  // MIT reads this msg-type as an 'immediate' INTEGER it never checks; so do we.
+  decodeIntMax(s.required(1, 'msg-type'), 'AP-REQ');
   const apOptions = decodeBitString32(s.required(2, 'ap-options'), 'AP-REQ');
   const ticket = ticketFromTlv(s.required(3, 'ticket'));
   const authenticator = decodeEncryptedData(s.required(4, 'authenticator'), 'AP-REQ.authenticator');
@@ -72,7 +74,7 @@ export function apReqFromTlv(t: Tlv): ApReq {
 }
 
 export function decodeApReq(bytes: Uint8Array): ApReq {
-  return apReqFromTlv(readTlv(bytes, 'AP-REQ'));
+  return apReqFromTlv(readFirstTlv(bytes, 'AP-REQ'));
 }
 
 export function encodeApReq(r: ApReq): Uint8Array {
@@ -114,15 +116,15 @@ export interface Authenticator {
 const A = 'Authenticator';
 
 export function decodeAuthenticator(bytes: Uint8Array): Authenticator {
-  const s = decodeSequence(decodeApplication(readTlv(bytes, A), APP_AUTHENTICATOR, A), A);
-  checkPvno(decodeInt32(s.required(0, 'authenticator-vno'), A), A);
+  const s = decodeSequence(decodeApplication(readFirstTlv(bytes, A), APP_AUTHENTICATOR, A), A);
+  checkPvno(decodeIntMax(s.required(0, 'authenticator-vno'), A), A);
   const crealm = decodeGeneralString(s.required(1, 'crealm'), A);
   const cname = decodePrincipalName(s.required(2, 'cname'), A);
   const cksum = opt(s.optional(3, 'cksum'), (x) => decodeChecksum(x, A));
   const cusec = decodeInt32(s.required(4, 'cusec'), A);
   const ctime = decodeGeneralizedTime(s.required(5, 'ctime'), A);
   const subkey = opt(s.optional(6, 'subkey'), (x) => decodeEncryptionKey(x, A));
-  const seqNumber = opt(s.optional(7, 'seq-number'), (x) => decodeUInt32(x, A));
+  const seqNumber = opt(s.optional(7, 'seq-number'), (x) => decodeUInt32Lenient(x, A));
   const authorizationData = opt(s.optional(8, 'authorization-data'), (x) => decodeAuthorizationData(x, A));
   s.end();
   return { crealm, cname, cksum, cusec, ctime, subkey, seqNumber, authorizationData };
@@ -160,15 +162,16 @@ export interface ApRep {
 
 export function apRepFromTlv(t: Tlv): ApRep {
   const s = decodeSequence(decodeApplication(t, KRB_AP_REP, 'AP-REP'), 'AP-REP');
-  checkPvno(decodeInt32(s.required(0, 'pvno'), 'AP-REP'), 'AP-REP');
-  checkMsgType(decodeInt32(s.required(1, 'msg-type'), 'AP-REP'), [KRB_AP_REP], 'AP-REP');
+  checkPvno(decodeIntMax(s.required(0, 'pvno'), 'AP-REP'), 'AP-REP');
+  // MIT reads this msg-type as an 'immediate' INTEGER it never checks; so do we.
+  decodeIntMax(s.required(1, 'msg-type'), 'AP-REP');
   const encPart = decodeEncryptedData(s.required(2, 'enc-part'), 'AP-REP.enc-part');
   s.end();
   return { encPart };
 }
 
 export function decodeApRep(bytes: Uint8Array): ApRep {
-  return apRepFromTlv(readTlv(bytes, 'AP-REP'));
+  return apRepFromTlv(readFirstTlv(bytes, 'AP-REP'));
 }
 
 export function encodeApRep(r: ApRep): Uint8Array {
@@ -199,11 +202,11 @@ export interface EncApRepPart {
 const E = 'EncAPRepPart';
 
 export function decodeEncApRepPart(bytes: Uint8Array): EncApRepPart {
-  const s = decodeSequence(decodeApplication(readTlv(bytes, E), APP_ENC_AP_REP_PART, E), E);
+  const s = decodeSequence(decodeApplication(readFirstTlv(bytes, E), APP_ENC_AP_REP_PART, E), E);
   const ctime = decodeGeneralizedTime(s.required(0, 'ctime'), E);
   const cusec = decodeInt32(s.required(1, 'cusec'), E);
   const subkey = opt(s.optional(2, 'subkey'), (x) => decodeEncryptionKey(x, E));
-  const seqNumber = opt(s.optional(3, 'seq-number'), (x) => decodeUInt32(x, E));
+  const seqNumber = opt(s.optional(3, 'seq-number'), (x) => decodeUInt32Lenient(x, E));
   s.end();
   return { ctime, cusec, subkey, seqNumber };
 }

@@ -9,7 +9,6 @@ import {
   decodeOctetString,
   decodeSequence,
   decodeSequenceOf,
-  decodeUInt32,
   encodeGeneralizedTime,
   encodeGeneralString,
   encodeInteger,
@@ -71,13 +70,13 @@ export function decodeEncryptedData(t: Tlv, what = 'EncryptedData'): EncryptedDa
   const k = s.optional(1, 'kvno');
   const cipher = decodeOctetString(s.required(2, 'cipher'), what);
   s.end();
-  return k === undefined ? { etype, cipher } : { etype, kvno: decodeUInt32(k, what), cipher };
+  return k === undefined ? { etype, cipher } : { etype, kvno: decodeInt32(k, what) >>> 0, cipher };
 }
 
 export function encodeEncryptedData(e: EncryptedData): Uint8Array {
   return encodeSequence([
     explicit(0, encodeInteger(e.etype)),
-    explicit(1, e.kvno === undefined ? undefined : encodeInteger(e.kvno)),
+    explicit(1, e.kvno === undefined ? undefined : encodeInteger(e.kvno | 0)),
     explicit(2, encodeOctetString(e.cipher)),
   ]);
 }

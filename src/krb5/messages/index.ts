@@ -3,7 +3,7 @@
  * only GssError (GSS_S_DEFECTIVE_TOKEN with MIT's ASN.1 or krb5 minor code); `encodeXxx(value)`
  * writes DER. Decoding a message from MIT and encoding it again gives the same bytes.
  */
-import { asn1Error, CLASS_APPLICATION, readTlv } from '../../asn1/index.js';
+import { asn1Error, CLASS_APPLICATION, readFirstTlv } from '../../asn1/index.js';
 import {
   KRB_AP_REP,
   KRB_AP_REQ,
@@ -116,7 +116,7 @@ export type KrbMessage =
 
 /** Decodes whichever message `bytes` holds, by its APPLICATION tag (RFC 4120 5.10). */
 export function decodeKrbMessage(bytes: Uint8Array): KrbMessage {
-  const t = readTlv(bytes, 'Kerberos message');
+  const t = readFirstTlv(bytes, 'Kerberos message');
   if (t.cls !== CLASS_APPLICATION) throw asn1Error('ASN1_BAD_ID', 'Kerberos message');
   switch (t.tag) {
     case KRB_AS_REQ:

@@ -8,6 +8,7 @@ import {
   decodeGeneralizedTime,
   decodeGeneralString,
   decodeInt32,
+  decodeIntMax,
   decodeSequence,
   decodeUInt32,
   encodeBitString32,
@@ -16,7 +17,7 @@ import {
   encodeInteger,
   encodeSequence,
   explicit,
-  readTlv,
+  readFirstTlv,
   type Tlv,
 } from '../../asn1/index.js';
 import type { Key } from '../../crypto/key.js';
@@ -75,14 +76,16 @@ export function kdcRepFromTlv(t: Tlv): KdcRep {
   const appTag = t.tag === KRB_TGS_REP ? KRB_TGS_REP : KRB_AS_REP;
   const what = appTag === KRB_AS_REP ? 'AS-REP' : 'TGS-REP';
   const s = decodeSequence(decodeApplication(t, appTag, what), what);
-  checkPvno(decodeInt32(s.required(0, 'pvno'), what), what);
-  checkMsgType(decodeInt32(s.required(1, 'msg-type'), what), [appTag], what);
+  checkPvno(decodeIntMax(s.required(0, 'pvno'), what), what);
+  const msgType = decodeUInt32(s.required(1, 'msg-type'), what);
   const padata = opt(s.optional(2, 'padata'), (x) => methodDataFromTlv(x, `${what}.padata`));
   const crealm = decodeGeneralString(s.required(3, 'crealm'), what);
   const cname = decodePrincipalName(s.required(4, 'cname'), `${what}.cname`);
   const ticket = ticketFromTlv(s.required(5, 'ticket'));
   const encPart = decodeEncryptedData(s.required(6, 'enc-part'), `${what}.enc-part`);
   s.end();
+  // Checked last, so that ASN.1 errors come first as in MIT (which leaves this check to callers).
+  checkMsgType(msgType, [appTag], what);
   return { msgType: appTag, padata, crealm, cname, ticket, encPart };
 }
 
@@ -102,13 +105,13 @@ export function encodeKdcRep(r: KdcRep): Uint8Array {
 }
 
 export function decodeAsRep(bytes: Uint8Array): KdcRep {
-  const t = readTlv(bytes, 'AS-REP');
+  const t = readFirstTlv(bytes, 'AS-REP');
   if (t.cls !== CLASS_APPLICATION || t.tag !== KRB_AS_REP) throw asn1Error('ASN1_BAD_ID', 'AS-REP');
   return kdcRepFromTlv(t);
 }
 
 export function decodeTgsRep(bytes: Uint8Array): KdcRep {
-  const t = readTlv(bytes, 'TGS-REP');
+  const t = readFirstTlv(bytes, 'TGS-REP');
   if (t.cls !== CLASS_APPLICATION || t.tag !== KRB_TGS_REP) throw asn1Error('ASN1_BAD_ID', 'TGS-REP');
   return kdcRepFromTlv(t);
 }
@@ -161,12 +164,12 @@ export interface EncKdcRepPart {
 const W = 'EncKDCRepPart';
 
 export function decodeEncKdcRepPart(bytes: Uint8Array): EncKdcRepPart {
-  const t = readTlv(bytes, W);
+  const t = readFirstTlv(bytes, W);
   const tag = t.tag === APP_ENC_TGS_REP_PART ? APP_ENC_TGS_REP_PART : APP_ENC_AS_REP_PART;
   const s = decodeSequence(decodeApplication(t, tag, W), W);
   const key = decodeEncryptionKey(s.required(0, 'key'), W);
   const lastReq = decodeLastReq(s.required(1, 'last-req'), W);
-  const nonce = decodeUInt32(s.required(2, 'nonce'), W);
+  const nonce = decodeInt32(s.required(2, 'nonce'), W);
   const keyExpiration = opt(s.optional(3, 'key-expiration'), (x) => decodeGeneralizedTime(x, W));
   const flags = decodeBitString32(s.required(4, 'flags'), W);
   const authtime = decodeGeneralizedTime(s.required(5, 'authtime'), W);

@@ -8,6 +8,7 @@ import {
   decodeGeneralizedTime,
   decodeGeneralString,
   decodeInt32,
+  decodeIntMax,
   decodeSequence,
   decodeSequenceOf,
   decodeUInt32,
@@ -18,7 +19,7 @@ import {
   encodeSequence,
   encodeSequenceOf,
   explicit,
-  readTlv,
+  readFirstTlv,
   type Tlv,
 } from '../../asn1/index.js';
 import { KRB_AS_REQ, KRB_TGS_REQ, KRB5_PVNO } from '../constants/message-types.js';
@@ -102,7 +103,7 @@ export function kdcReqBodyFromTlv(t: Tlv): KdcReqBody {
   const from = opt(s.optional(4, 'from'), (x) => decodeGeneralizedTime(x, B));
   const till = decodeGeneralizedTime(s.required(5, 'till'), B);
   const rtime = opt(s.optional(6, 'rtime'), (x) => decodeGeneralizedTime(x, B));
-  const nonce = decodeUInt32(s.required(7, 'nonce'), `${B}.nonce`);
+  const nonce = decodeInt32(s.required(7, 'nonce'), `${B}.nonce`);
   const etype = decodeSequenceOf(s.required(8, 'etype'), (x) => decodeInt32(x, `${B}.etype`), B);
   const addresses = opt(s.optional(9, 'addresses'), (x) => decodeHostAddresses(x, B));
   const encAuthorizationData = opt(s.optional(10, 'enc-authorization-data'), (x) =>
@@ -161,13 +162,14 @@ export function kdcReqFromTlv(t: Tlv): KdcReq {
   const appTag = t.tag === KRB_TGS_REQ ? KRB_TGS_REQ : KRB_AS_REQ;
   const what = appTag === KRB_AS_REQ ? 'AS-REQ' : 'TGS-REQ';
   const s = decodeSequence(decodeApplication(t, appTag, what), what);
-  checkPvno(decodeInt32(s.required(1, 'pvno'), what), what);
-  const msgType = decodeInt32(s.required(2, 'msg-type'), what);
-  checkMsgType(msgType, [appTag], what);
+  checkPvno(decodeIntMax(s.required(1, 'pvno'), what), what);
+  const msgType = decodeUInt32(s.required(2, 'msg-type'), what);
   const padata = opt(s.optional(3, 'padata'), (x) => methodDataFromTlv(x, `${what}.padata`));
   const bodyTlv = s.required(4, 'req-body');
   const reqBody = kdcReqBodyFromTlv(bodyTlv);
   s.end();
+  // Checked last, so that ASN.1 errors come first as in MIT (which leaves this check to callers).
+  checkMsgType(msgType, [appTag], what);
   return { msgType: appTag, padata, reqBody, reqBodyBytes: bodyTlv.raw };
 }
 
@@ -185,14 +187,14 @@ export function encodeKdcReq(r: KdcReq): Uint8Array {
 
 /** An AS-REQ ([APPLICATION 10]); anything else is ASN1_BAD_ID. */
 export function decodeAsReq(bytes: Uint8Array): KdcReq {
-  const t = readTlv(bytes, 'AS-REQ');
+  const t = readFirstTlv(bytes, 'AS-REQ');
   if (t.cls !== CLASS_APPLICATION || t.tag !== KRB_AS_REQ) throw asn1Error('ASN1_BAD_ID', 'AS-REQ');
   return kdcReqFromTlv(t);
 }
 
 /** A TGS-REQ ([APPLICATION 12]); anything else is ASN1_BAD_ID. */
 export function decodeTgsReq(bytes: Uint8Array): KdcReq {
-  const t = readTlv(bytes, 'TGS-REQ');
+  const t = readFirstTlv(bytes, 'TGS-REQ');
   if (t.cls !== CLASS_APPLICATION || t.tag !== KRB_TGS_REQ) throw asn1Error('ASN1_BAD_ID', 'TGS-REQ');
   return kdcReqFromTlv(t);
 }

@@ -6,9 +6,9 @@ import {
   decodeGeneralizedTime,
   decodeGeneralString,
   decodeInt32,
+  decodeIntMax,
   decodeSequence,
   decodeSequenceOf,
-  decodeUInt32,
   encodeBitString32,
   encodeGeneralizedTime,
   encodeGeneralString,
@@ -16,7 +16,7 @@ import {
   encodeSequence,
   encodeSequenceOf,
   explicit,
-  readTlv,
+  readFirstTlv,
   type Tlv,
 } from '../../asn1/index.js';
 import type { Key } from '../../crypto/key.js';
@@ -38,7 +38,7 @@ import {
   opt,
   type PrincipalName,
 } from './common.js';
-import { checkMsgType, checkPvno } from './errors.js';
+import { checkPvno } from './errors.js';
 import { encodeTicket, type Ticket, ticketFromTlv } from './ticket.js';
 
 /**
@@ -55,8 +55,9 @@ export interface KrbCred {
 
 export function krbCredFromTlv(t: Tlv): KrbCred {
   const s = decodeSequence(decodeApplication(t, KRB_CRED, 'KRB-CRED'), 'KRB-CRED');
-  checkPvno(decodeInt32(s.required(0, 'pvno'), 'KRB-CRED'), 'KRB-CRED');
-  checkMsgType(decodeInt32(s.required(1, 'msg-type'), 'KRB-CRED'), [KRB_CRED], 'KRB-CRED');
+  checkPvno(decodeIntMax(s.required(0, 'pvno'), 'KRB-CRED'), 'KRB-CRED');
+  // MIT reads this msg-type as an 'immediate' INTEGER it never checks; so do we.
+  decodeIntMax(s.required(1, 'msg-type'), 'KRB-CRED');
   const tickets = decodeSequenceOf(s.required(2, 'tickets'), ticketFromTlv, 'KRB-CRED.tickets');
   const encPart = decodeEncryptedData(s.required(3, 'enc-part'), 'KRB-CRED.enc-part');
   s.end();
@@ -64,7 +65,7 @@ export function krbCredFromTlv(t: Tlv): KrbCred {
 }
 
 export function decodeKrbCred(bytes: Uint8Array): KrbCred {
-  return krbCredFromTlv(readTlv(bytes, 'KRB-CRED'));
+  return krbCredFromTlv(readFirstTlv(bytes, 'KRB-CRED'));
 }
 
 export function encodeKrbCred(c: KrbCred): Uint8Array {
@@ -165,9 +166,9 @@ export interface EncKrbCredPart {
 const P = 'EncKrbCredPart';
 
 export function decodeEncKrbCredPart(bytes: Uint8Array): EncKrbCredPart {
-  const s = decodeSequence(decodeApplication(readTlv(bytes, P), APP_ENC_KRB_CRED_PART, P), P);
+  const s = decodeSequence(decodeApplication(readFirstTlv(bytes, P), APP_ENC_KRB_CRED_PART, P), P);
   const ticketInfo = decodeSequenceOf(s.required(0, 'ticket-info'), krbCredInfoFromTlv, P);
-  const nonce = opt(s.optional(1, 'nonce'), (x) => decodeUInt32(x, P));
+  const nonce = opt(s.optional(1, 'nonce'), (x) => decodeInt32(x, P));
   const timestamp = opt(s.optional(2, 'timestamp'), (x) => decodeGeneralizedTime(x, P));
   const usec = opt(s.optional(3, 'usec'), (x) => decodeInt32(x, P));
   const sAddress = opt(s.optional(4, 's-address'), (x) => decodeHostAddress(x, P));

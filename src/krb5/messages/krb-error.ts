@@ -5,15 +5,17 @@ import {
   decodeGeneralizedTime,
   decodeGeneralString,
   decodeInt32,
+  decodeIntMax,
   decodeOctetString,
   decodeSequence,
+  decodeUInt32,
   encodeGeneralizedTime,
   encodeGeneralString,
   encodeInteger,
   encodeOctetString,
   encodeSequence,
   explicit,
-  readTlv,
+  readFirstTlv,
   type Tlv,
 } from '../../asn1/index.js';
 import { KRB_ERROR, KRB5_PVNO } from '../constants/message-types.js';
@@ -24,7 +26,7 @@ import {
   opt,
   type PrincipalName,
 } from './common.js';
-import { checkMsgType, checkPvno } from './errors.js';
+import { checkPvno } from './errors.js';
 
 /**
  * KRB-ERROR ::= [APPLICATION 30] SEQUENCE {
@@ -61,13 +63,14 @@ const W = 'KRB-ERROR';
 
 export function krbErrorFromTlv(t: Tlv): KrbError {
   const s = decodeSequence(decodeApplication(t, KRB_ERROR, W), W);
-  checkPvno(decodeInt32(s.required(0, 'pvno'), W), W);
-  checkMsgType(decodeInt32(s.required(1, 'msg-type'), W), [KRB_ERROR], W);
+  checkPvno(decodeIntMax(s.required(0, 'pvno'), W), W);
+  // MIT reads this msg-type as an 'immediate' INTEGER it never checks; so do we.
+  decodeIntMax(s.required(1, 'msg-type'), W);
   const ctime = opt(s.optional(2, 'ctime'), (x) => decodeGeneralizedTime(x, W));
   const cusec = opt(s.optional(3, 'cusec'), (x) => decodeInt32(x, W));
   const stime = decodeGeneralizedTime(s.required(4, 'stime'), W);
   const susec = decodeInt32(s.required(5, 'susec'), W);
-  const errorCode = decodeInt32(s.required(6, 'error-code'), W);
+  const errorCode = decodeUInt32(s.required(6, 'error-code'), W);
   const crealm = opt(s.optional(7, 'crealm'), (x) => decodeGeneralString(x, W));
   const cname = opt(s.optional(8, 'cname'), (x) => decodePrincipalName(x, W));
   const realm = decodeGeneralString(s.required(9, 'realm'), W);
@@ -79,7 +82,7 @@ export function krbErrorFromTlv(t: Tlv): KrbError {
 }
 
 export function decodeKrbError(bytes: Uint8Array): KrbError {
-  return krbErrorFromTlv(readTlv(bytes, W));
+  return krbErrorFromTlv(readFirstTlv(bytes, W));
 }
 
 export function encodeKrbError(e: KrbError): Uint8Array {

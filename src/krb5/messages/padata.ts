@@ -18,7 +18,7 @@ import {
   encodeSequence,
   encodeSequenceOf,
   explicit,
-  readTlv,
+  readFirstTlv,
 } from '../../asn1/index.js';
 import {
   decodeEncryptedData,
@@ -31,12 +31,12 @@ import {
 
 /** METHOD-DATA ::= SEQUENCE OF PA-DATA (e.g. the e-data of KDC_ERR_PREAUTH_REQUIRED). */
 export function decodeMethodData(bytes: Uint8Array): PaData[] {
-  return methodDataFromTlv(readTlv(bytes, 'METHOD-DATA'));
+  return methodDataFromTlv(readFirstTlv(bytes, 'METHOD-DATA'));
 }
 
 /** PA-ENC-TIMESTAMP ::= EncryptedData -- PA-ENC-TS-ENC (RFC 4120 5.2.7.2, key usage 1). */
 export function decodePaEncTimestamp(bytes: Uint8Array): EncryptedData {
-  return decodeEncryptedData(readTlv(bytes, 'PA-ENC-TIMESTAMP'), 'PA-ENC-TIMESTAMP');
+  return decodeEncryptedData(readFirstTlv(bytes, 'PA-ENC-TIMESTAMP'), 'PA-ENC-TIMESTAMP');
 }
 
 export function encodePaEncTimestamp(e: EncryptedData): Uint8Array {
@@ -54,7 +54,7 @@ export interface PaEncTsEnc {
 }
 
 export function decodePaEncTsEnc(bytes: Uint8Array): PaEncTsEnc {
-  const s = decodeSequence(readTlv(bytes, 'PA-ENC-TS-ENC'), 'PA-ENC-TS-ENC');
+  const s = decodeSequence(readFirstTlv(bytes, 'PA-ENC-TS-ENC'), 'PA-ENC-TS-ENC');
   const patimestamp = decodeGeneralizedTime(s.required(0, 'patimestamp'), 'PA-ENC-TS-ENC');
   const pausec = opt(s.optional(1, 'pausec'), (x) => decodeInt32(x, 'PA-ENC-TS-ENC'));
   s.end();
@@ -87,7 +87,7 @@ export interface EtypeInfo2Entry {
 export function decodeEtypeInfo2(bytes: Uint8Array): EtypeInfo2Entry[] {
   const w = 'ETYPE-INFO2';
   return decodeSequenceOf(
-    readTlv(bytes, w),
+    readFirstTlv(bytes, w),
     (e) => {
       const s = decodeSequence(e, w);
       const etype = decodeInt32(s.required(0, 'etype'), w);
@@ -116,7 +116,7 @@ export interface PaPacRequest {
 }
 
 export function decodePaPacRequest(bytes: Uint8Array): PaPacRequest {
-  const s = decodeSequence(readTlv(bytes, 'KERB-PA-PAC-REQUEST'), 'KERB-PA-PAC-REQUEST');
+  const s = decodeSequence(readFirstTlv(bytes, 'KERB-PA-PAC-REQUEST'), 'KERB-PA-PAC-REQUEST');
   const includePac = decodeBoolean(s.required(0, 'include-pac'), 'KERB-PA-PAC-REQUEST');
   s.end();
   return { includePac };
@@ -139,7 +139,7 @@ export interface TypedDataEntry {
 export function decodeTypedData(bytes: Uint8Array): TypedDataEntry[] {
   const w = 'TYPED-DATA';
   return decodeSequenceOf(
-    readTlv(bytes, w),
+    readFirstTlv(bytes, w),
     (e) => {
       const s = decodeSequence(e, w);
       const dataType = decodeInt32(s.required(0, 'data-type'), w);

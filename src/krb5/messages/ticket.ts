@@ -1,13 +1,15 @@
 /** RFC 4120 5.3: Ticket and EncTicketPart. */
 import {
   application,
+  asn1Error,
   decodeApplication,
   decodeBitString32,
   decodeGeneralizedTime,
   decodeGeneralString,
-  decodeInt32,
+  decodeIntMax,
   decodeOctetString,
   decodeSequence,
+  decodeUInt32,
   encodeBitString32,
   encodeGeneralizedTime,
   encodeGeneralString,
@@ -15,7 +17,7 @@ import {
   encodeOctetString,
   encodeSequence,
   explicit,
-  readTlv,
+  readFirstTlv,
   type Tlv,
 } from '../../asn1/index.js';
 import type { Key } from '../../crypto/key.js';
@@ -55,7 +57,7 @@ export interface Ticket {
 
 export function ticketFromTlv(t: Tlv): Ticket {
   const s = decodeSequence(decodeApplication(t, APP_TICKET, 'Ticket'), 'Ticket');
-  checkPvno(decodeInt32(s.required(0, 'tkt-vno'), 'Ticket.tkt-vno'), 'Ticket');
+  checkPvno(decodeIntMax(s.required(0, 'tkt-vno'), 'Ticket.tkt-vno'), 'Ticket');
   const realm = decodeGeneralString(s.required(1, 'realm'), 'Ticket.realm');
   const sname = decodePrincipalName(s.required(2, 'sname'), 'Ticket.sname');
   const encPart = decodeEncryptedData(s.required(3, 'enc-part'), 'Ticket.enc-part');
@@ -64,7 +66,7 @@ export function ticketFromTlv(t: Tlv): Ticket {
 }
 
 export function decodeTicket(bytes: Uint8Array): Ticket {
-  return ticketFromTlv(readTlv(bytes, 'Ticket'));
+  return ticketFromTlv(readFirstTlv(bytes, 'Ticket'));
 }
 
 export function encodeTicket(t: Ticket): Uint8Array {
@@ -119,15 +121,22 @@ export interface EncTicketPart {
 
 const W = 'EncTicketPart';
 
+/** tr-type: MIT stores it in an unsigned octet, so anything outside 0..255 is ASN1_OVERFLOW. */
+function decodeTrType(t: Tlv): number {
+  const n = decodeUInt32(t, `${W}.tr-type`);
+  if (n > 255) throw asn1Error('ASN1_OVERFLOW', `${W}.tr-type`);
+  return n;
+}
+
 export function decodeEncTicketPart(bytes: Uint8Array): EncTicketPart {
-  const s = decodeSequence(decodeApplication(readTlv(bytes, W), APP_ENC_TICKET_PART, W), W);
+  const s = decodeSequence(decodeApplication(readFirstTlv(bytes, W), APP_ENC_TICKET_PART, W), W);
   const flags = decodeBitString32(s.required(0, 'flags'), W);
   const key = decodeEncryptionKey(s.required(1, 'key'), W);
   const crealm = decodeGeneralString(s.required(2, 'crealm'), W);
   const cname = decodePrincipalName(s.required(3, 'cname'), W);
   const tr = decodeSequence(s.required(4, 'transited'), `${W}.transited`);
   const transited = {
-    trType: decodeInt32(tr.required(0, 'tr-type'), W),
+    trType: decodeTrType(tr.required(0, 'tr-type')),
     contents: decodeOctetString(tr.required(1, 'contents'), W),
   };
   tr.end();

@@ -28,7 +28,7 @@ const body: M.KdcReqBody = {
   from: T0,
   till: T0 + 3600,
   rtime: T0 + 7200,
-  nonce: 0xfedcba98,
+  nonce: 0x7edcba98,
   etype: [18, 17],
   addresses: [{ addrType: K.ADDRTYPE_IPV4, address: Uint8Array.of(127, 0, 0, 1) }],
   encAuthorizationData: { etype: 18, cipher: Uint8Array.of(9) },
@@ -59,9 +59,15 @@ describe('building and re-reading messages', () => {
     assert.equal(noPadata.padata, undefined, 'absent padata stays absent');
   });
 
-  it('UInt32 nonces above 2^31 use five octets and round-trip', () => {
-    const enc = M.encodeKdcReqBody(body);
-    assert.ok(toHex(enc).includes('a707020500fedcba98'));
+  it('nonces are Int32 as MIT decodes them; kvnos are signed on the wire as MIT and Windows write them', () => {
+    assert.ok(toHex(M.encodeKdcReqBody(body)).includes('a7060204' + '7edcba98'));
+    const big = M.encodeKdcReqBody({ ...body, nonce: 0x80000000 });
+    const req = M.encodeAsReq({ reqBody: { ...body, nonce: 0x80000000 } });
+    assert.ok(toHex(big).includes('a707020500' + '80000000'));
+    fails(() => M.decodeAsReq(req), MINOR.ASN1_OVERFLOW);
+    const t = M.encodeTicket({ ...ticket, encPart: { ...ticket.encPart, kvno: 0xffff0001 } });
+    assert.ok(toHex(t).includes('a1050203ff0001'));
+    assert.equal(M.decodeTicket(t).encPart.kvno, 0xffff0001);
   });
 
   it('tolerates unknown fields, unknown PA-DATA types and unknown ad-types', () => {
@@ -98,7 +104,8 @@ describe('building and re-reading messages', () => {
   });
 
   it('checks pvno and msg-type as MIT does', () => {
-    const wrongType = application(
+    // AP-REP's msg-type is an INTEGER MIT reads and never checks: accepted with any value.
+    const otherType = application(
       K.KRB_AP_REP,
       encodeSequence([
         explicit(0, encodeInteger(5)),
@@ -109,7 +116,13 @@ describe('building and re-reading messages', () => {
         ),
       ]),
     );
-    fails(() => M.decodeApRep(wrongType), MINOR.KRB5_BADMSGTYPE);
+    assert.equal(M.decodeApRep(otherType).encPart.etype, 18);
+    // KDC-REQ and KDC-REP keep msg-type; one that disagrees with the tag is refused (MIT's
+    // callers refuse it too, after decoding).
+    const asReq = M.encodeAsReq({ reqBody: body });
+    const mismatched = asReq.slice();
+    mismatched[toHex(asReq).indexOf('a20302010a') / 2 + 4] = K.KRB_TGS_REQ;
+    fails(() => M.decodeAsReq(mismatched), MINOR.KRB5_BADMSGTYPE);
     const good = M.encodeApRep({ encPart: { etype: 18, cipher: Uint8Array.of(1) } });
     const badPvno = good.slice();
     badPvno[toHex(good).indexOf('a003020105') / 2 + 4] = 4;
