@@ -4,7 +4,9 @@
  * PA-ETYPE-INFO2 and a PA-ENC-TIMESTAMP (5.2.7.2); the reply decrypted with key usage 3 and
  * checked (./verify.ts) before it is trusted; the KDC's clock offset recorded as MIT records it.
  */
-import { decrypt, getProfile, stringToKey } from '../../crypto/index.js';
+
+import { readTlv } from '../../asn1/index.js';
+import { decrypt, getProfile, stringToKey, verifyChecksumOfType } from '../../crypto/index.js';
 import type { Key } from '../../crypto/key.js';
 import { now as nowMs, nowSeconds } from '../../util/clock.js';
 import type { CachedCredential, TimeOffset } from '../ccache/index.js';
@@ -13,13 +15,20 @@ import {
   KDC_OPT_PROXIABLE,
   KDC_OPT_RENEWABLE,
   KDC_OPT_RENEWABLE_OK,
+  TKT_FLG_ENC_PA_REP,
 } from '../constants/flags.js';
-import { KU_AS_REP_ENC_PART } from '../constants/key-usages.js';
-import { PA_ENC_TIMESTAMP, PA_ETYPE_INFO2, PA_FX_COOKIE } from '../constants/padata-types.js';
+import { KU_AS_REP_ENC_PART, KU_AS_REQ } from '../constants/key-usages.js';
+import {
+  PA_AS_FRESHNESS,
+  PA_ENC_TIMESTAMP,
+  PA_ETYPE_INFO2,
+  PA_FX_COOKIE,
+  PA_REQ_ENC_PA_REP,
+} from '../constants/padata-types.js';
 import type { Keytab } from '../keytab/index.js';
 import { findKey } from '../keytab/index.js';
-import type { PaData } from '../messages/common.js';
-import { decodeAsRep, decodeEncKdcRepPart } from '../messages/kdc-rep.js';
+import { decodeChecksum, type PaData } from '../messages/common.js';
+import { decodeAsRep, decodeEncKdcRepPart, type EncKdcRepPart } from '../messages/kdc-rep.js';
 import { encodeAsReq, type KdcReqBody } from '../messages/kdc-req.js';
 import { decodeEtypeInfo2, decodeMethodData, type EtypeInfo2Entry } from '../messages/padata.js';
 import { NT_PRINCIPAL, NT_SRV_INST, type Principal, unparsePrincipal } from '../principal.js';
@@ -116,12 +125,10 @@ export async function getInitialCredentials(req: InitialCredentialsRequest): Pro
       nonce: newNonce(),
       etype: etypes,
     };
-    trace(
-      padata
-        ? `Sending request with preauth: ${padata.map((p) => p.padataType).join(', ')}`
-        : 'Sending unauthenticated request',
-    );
-    const answer = await exchange(transport, realm, encodeAsReq({ padata, reqBody: body }));
+    if (!padata) trace('Sending unauthenticated request');
+    // MIT 1.20 ends every AS-REQ's padata with empty PA-AS-FRESHNESS and PA-REQ-ENC-PA-REP.
+    const encoded = encodeAsReq({ padata: [...(padata ?? []), ...MIT_TRAILING_PADATA], reqBody: body });
+    const answer = await exchange(transport, realm, encoded);
     if ('error' in answer) {
       const e = answer.error;
       if (e.errorCode === KDC_ERR_PREAUTH_REQUIRED && padata === undefined) {
@@ -155,9 +162,20 @@ export async function getInitialCredentials(req: InitialCredentialsRequest): Pro
       throw err;
     }
     const enc = decodeEncKdcRepPart(plain);
-    plain.fill(0);
     const now = nowSeconds();
-    verifyKdcReply(rep, enc, { request: body, client, server, now, clockskew: s.clockskew, timeSync: true });
+    try {
+      verifyKdcReply(rep, enc, {
+        request: body,
+        client,
+        server,
+        now,
+        clockskew: s.clockskew,
+        timeSync: true,
+      });
+      verifyEncPaRep(enc, key, encoded);
+    } finally {
+      plain.fill(0); // the decoded padata values are views into it
+    }
     trace(`Decrypted AS reply; session key is: ${traceEnctype(enc.key.enctype)}`);
     const kdcTimeOffset = { seconds: enc.authtime - Math.floor(nowMs() / 1000), microseconds: 0 };
     return {
@@ -167,6 +185,32 @@ export async function getInitialCredentials(req: InitialCredentialsRequest): Pro
     };
   }
   throw krb5Error('KRB5_GET_IN_TKT_LOOP', 'Looping detected inside krb5_get_in_tkt');
+}
+
+/** Sent at the end of each AS-REQ's padata, empty, as MIT 1.20 sends them. */
+const MIT_TRAILING_PADATA: readonly PaData[] = Object.freeze([
+  { padataType: PA_AS_FRESHNESS, padataValue: new Uint8Array(0) },
+  { padataType: PA_REQ_ENC_PA_REP, padataValue: new Uint8Array(0) },
+]);
+
+/**
+ * RFC 6806 11 (MIT krb5int_fast_verify_nego): when the reply sets enc-pa-rep, its encrypted
+ * padata must hold PA-REQ-ENC-PA-REP, a checksum of our AS-REQ under the reply key (usage 56),
+ * which proves nobody altered the unprotected request.
+ */
+function verifyEncPaRep(enc: EncKdcRepPart, key: Key, request: Uint8Array): void {
+  if (!(enc.flags & TKT_FLG_ENC_PA_REP)) return;
+  const pa = enc.encryptedPaData?.find((p) => p.padataType === PA_REQ_ENC_PA_REP);
+  if (!pa)
+    throw krb5Error('KRB5_KDCREP_MODIFIED', 'KDC reply did not match expectations (no PA-REQ-ENC-PA-REP)');
+  let ok = false;
+  try {
+    const c = decodeChecksum(readTlv(pa.padataValue, 'Checksum'));
+    ok = verifyChecksumOfType(c.cksumtype, key, KU_AS_REQ, request, c.checksum);
+  } catch {
+    ok = false;
+  }
+  if (!ok) throw krb5Error('KRB5_KDCREP_MODIFIED', 'KDC reply did not match expectations (AS-REQ checksum)');
 }
 
 /** MIT's sort_enctypes: the enctypes the keytab has keys for come first, order kept. */

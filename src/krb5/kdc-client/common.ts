@@ -107,7 +107,7 @@ export function credentialFromReply(
     renewTill: enc.renewTill ?? 0,
     isSkey: false,
     ticketFlags: enc.flags,
-    addresses: (enc.caddr ?? []).map((a) => ({ addrType: a.addrType, address: a.address })),
+    addresses: (enc.caddr ?? []).map((a) => ({ addrType: a.addrType, address: Uint8Array.from(a.address) })),
     authdata: [],
     ticket: rawTicket(replyBytes, rep),
     secondTicket: new Uint8Array(0),

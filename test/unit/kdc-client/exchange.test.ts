@@ -5,18 +5,21 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { decrypt, encrypt, randomKey, stringToKey } from '../../../src/crypto/index.js';
+import { decrypt, encrypt, makeChecksumOfType, randomKey, stringToKey } from '../../../src/crypto/index.js';
 import { MINOR } from '../../../src/gssapi/minor.js';
 import { GssError } from '../../../src/gssapi/status.js';
 import { resolveCcache } from '../../../src/krb5/ccache/index.js';
 import { Profile } from '../../../src/krb5/config/profile.js';
-import { KU_AS_REP_ENC_PART } from '../../../src/krb5/constants/key-usages.js';
+import { TKT_FLG_ENC_PA_REP } from '../../../src/krb5/constants/flags.js';
+import { KU_AS_REP_ENC_PART, KU_AS_REQ } from '../../../src/krb5/constants/key-usages.js';
+import { PA_REQ_ENC_PA_REP } from '../../../src/krb5/constants/padata-types.js';
 import { type Kdc, startKdc } from '../../../src/krb5/kdc/index.js';
 import { getInitialCredentials } from '../../../src/krb5/kdc-client/as.js';
 import { clientConfigFromProfile } from '../../../src/krb5/kdc-client/load.js';
 import type { KdcClientSettings } from '../../../src/krb5/kdc-client/settings.js';
 import { getServiceCredentials } from '../../../src/krb5/kdc-client/tgs.js';
 import { type KdcTransport, networkTransport } from '../../../src/krb5/kdc-client/transport.js';
+import { encodeChecksum } from '../../../src/krb5/messages/common.js';
 import {
   decodeAsRep,
   decodeEncKdcRepPart,
@@ -108,6 +111,53 @@ describe('AS and TGS exchanges (embedded KDC, tampering transport)', () => {
           ...r,
           ticket: { ...r.ticket, sname: { nameType: 2, components: ['krbtgt', 'EVIL'] } },
         })),
+      ),
+      minorIs('KRB5_KDCREP_MODIFIED'),
+    );
+  });
+
+  it('checks PA-REQ-ENC-PA-REP when the reply sets enc-pa-rep (RFC 6806 11), as MIT', async () => {
+    const withEncPaRep = (over: (req: Uint8Array) => Uint8Array | undefined): KdcTransport => {
+      let lastReq: Uint8Array = new Uint8Array();
+      const inner = tamperEncPart((e) => {
+        const key = stringToKey(18, PASSWORD, `${REALM}alice`);
+        const data = over(lastReq);
+        const encryptedPaData =
+          data === undefined
+            ? []
+            : [
+                {
+                  padataType: PA_REQ_ENC_PA_REP,
+                  padataValue: encodeChecksum({
+                    cksumtype: 16,
+                    checksum: makeChecksumOfType(16, key, KU_AS_REQ, data),
+                  }),
+                },
+              ];
+        return { ...e, flags: (e.flags | TKT_FLG_ENC_PA_REP) >>> 0, encryptedPaData };
+      });
+      return async (realm, req) => {
+        lastReq = req;
+        return inner(realm, req);
+      };
+    };
+    const s = { ...settings, defaultTktEnctypes: [18] };
+    const good = await asWith(
+      withEncPaRep((req) => req),
+      s,
+    );
+    assert.deepEqual(good.credential.server.components, ['krbtgt', REALM]);
+    await assert.rejects(
+      asWith(
+        withEncPaRep(() => undefined),
+        s,
+      ),
+      minorIs('KRB5_KDCREP_MODIFIED'),
+    );
+    await assert.rejects(
+      asWith(
+        withEncPaRep((req) => req.subarray(1)),
+        s,
       ),
       minorIs('KRB5_KDCREP_MODIFIED'),
     );
