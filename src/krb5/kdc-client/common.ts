@@ -102,7 +102,8 @@ export function credentialFromReply(
     server: principal(enc.sname, enc.srealm),
     key: enc.key,
     authtime: enc.authtime,
-    starttime: enc.starttime ?? 0,
+    // MIT's decoder reads an absent starttime as authtime, and so its caches hold it.
+    starttime: enc.starttime ?? enc.authtime,
     endtime: enc.endtime,
     renewTill: enc.renewTill ?? 0,
     isSkey: false,
