@@ -1,8 +1,6 @@
 /**
  * The only importer of node:crypto (OpenSSL). Everything above this file sees Uint8Array and
- * opaque `SecretKey` handles. AES-CTS (RFC 3962 section 5, the "CBC-CS3" swap) is done here on
- * whole buffers: one CBC pass through OpenSSL plus a fix-up of the last two blocks, no per-block
- * JavaScript loop.
+ * opaque `SecretKey` handles; ./cts.ts builds AES-CTS on the CBC contexts made here.
  */
 import {
   type Cipher,
@@ -31,10 +29,6 @@ export function secretKey(bytes: Uint8Array): SecretKey {
   return createSecretKey(bytes);
 }
 
-function asBuffer(b: Uint8Array): Buffer {
-  return Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength);
-}
-
 function cbcName(keyBytes: number): string {
   return keyBytes === 16 ? 'aes-128-cbc' : 'aes-256-cbc';
 }
@@ -42,12 +36,16 @@ function ecbName(keyBytes: number): string {
   return keyBytes === 16 ? 'aes-128-ecb' : 'aes-256-ecb';
 }
 
-function cbcEncryptor(key: SecretKey): Cipher {
+/** CBC contexts with a zero IV and no padding, for ./cts.ts (which does the CTS swap). */
+export type CbcEncryptor = Cipher;
+export type CbcDecryptor = Decipher;
+
+export function cbcEncryptor(key: SecretKey): Cipher {
   const c = createCipheriv(cbcName(key.symmetricKeySize ?? 0), key, ZERO_BLOCK);
   c.setAutoPadding(false);
   return c;
 }
-function cbcDecryptor(key: SecretKey): Decipher {
+export function cbcDecryptor(key: SecretKey): Decipher {
   const d = createDecipheriv(cbcName(key.symmetricKeySize ?? 0), key, ZERO_BLOCK);
   d.setAutoPadding(false);
   return d;
@@ -69,92 +67,9 @@ export function aesEncryptBlocks(key: Uint8Array, first: Uint8Array, count: numb
   return out;
 }
 
-/**
- * AES-CTS encryption (RFC 3962 section 5) of the concatenation of `parts` with a zero IV,
- * into a fresh buffer with `spare` bytes left at the end (for the caller's MAC, no extra copy).
- * The total input must be at least one block.
- */
-export function ctsEncrypt(key: SecretKey, parts: readonly Uint8Array[], spare: number): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  if (n < BLOCK) throw new RangeError('AES-CTS input shorter than one block');
-  // Not from Buffer's shared pool: callers get a Uint8Array that owns its ArrayBuffer.
-  const out = Buffer.allocUnsafeSlow(n + spare);
-  const c = cbcEncryptor(key);
-  let off = 0;
-  for (const p of parts) {
-    const o = c.update(asBuffer(p));
-    o.copy(out, off);
-    off += o.length;
-  }
-  const r = n % BLOCK;
-  if (r !== 0) {
-    // Zero-pad the final partial block; OpenSSL holds it until it is whole. Then output
-    // C1..C(m-2) | Cm | first r bytes of C(m-1): off is 16(m-1) here.
-    const last = c.update(Buffer.alloc(BLOCK - r));
-    const prev = off - BLOCK;
-    out.copyWithin(off, prev, prev + r);
-    last.copy(out, prev);
-  } else if (n > BLOCK) {
-    // Whole blocks: CS3 still swaps the last two.
-    const a = n - 2 * BLOCK;
-    const t = Buffer.from(out.subarray(a, a + BLOCK));
-    out.copyWithin(a, a + BLOCK, n);
-    t.copy(out, a + BLOCK);
-  }
-  return plain(out);
-}
-
 /** A plain Uint8Array view of a Buffer (same memory), so callers never receive Buffer objects. */
 function plain(b: Buffer): Uint8Array {
   return new Uint8Array(b.buffer, b.byteOffset, b.length);
-}
-
-/**
- * AES-CTS decryption with a zero IV of `src[0..n]` (n at least one block). Returns the n-byte
- * plaintext, possibly a view into a larger buffer.
- *
- * Fast path, no copy: when `src` has bytes after the ciphertext (Kerberos puts the MAC there)
- * to fill the last partial block, one CBC update runs over whole blocks of `src`; the swapped
- * tail (Cm sent before the r stolen bytes of C(m-1)) is then fixed up in place with one more
- * block. Otherwise the bulk is copied into a buffer with room for the tail.
- */
-export function ctsDecrypt(key: SecretKey, src: Uint8Array, n: number): Uint8Array {
-  if (n < BLOCK || n > src.length) throw new RangeError('AES-CTS input shorter than one block');
-  const d = cbcDecryptor(key);
-  const buf = asBuffer(src);
-  if (n === BLOCK) return plain(d.update(buf.subarray(0, BLOCK)));
-  const m = Math.ceil(n / BLOCK);
-  const r = n - BLOCK * (m - 1);
-  const xAt = BLOCK * (m - 2); // where Cm is sent
-  const x = buf.subarray(xAt, xAt + BLOCK);
-  const y = buf.subarray(xAt + BLOCK, n);
-  const before = m > 2 ? buf.subarray(xAt - BLOCK, xAt) : ZERO_BLOCK; // C(m-2), or the IV
-  let out: Buffer;
-  let chain: Uint8Array; // the decipher's chaining block after the bulk update
-  if (src.length >= BLOCK * m) {
-    out = d.update(buf.subarray(0, BLOCK * m)); // the last block decrypts to garbage, overwritten
-    chain = buf.subarray(BLOCK * (m - 1), BLOCK * m);
-  } else {
-    out = Buffer.allocUnsafeSlow(BLOCK * m);
-    d.update(buf.subarray(0, xAt + BLOCK)).copy(out, 0);
-    chain = x;
-  }
-  // out block m-2 is AES^-1(Cm) ^ C(m-2), and AES^-1(Cm) = C(m-1) ^ (Pm | zeros).
-  const cPrev = Buffer.allocUnsafe(BLOCK);
-  for (let i = 0; i < BLOCK; i++) {
-    const v = out[xAt + i] ^ before[i];
-    if (i < r) {
-      cPrev[i] = y[i];
-      out[xAt + BLOCK + i] = v ^ y[i]; // Pm
-    } else {
-      cPrev[i] = v;
-    }
-  }
-  // Decrypt C(m-1): the context chains from `chain`; undo that and apply C(m-2) instead.
-  const p = d.update(cPrev);
-  for (let i = 0; i < BLOCK; i++) out[xAt + i] = p[i] ^ chain[i] ^ before[i];
-  return plain(out).subarray(0, n);
 }
 
 /** HMAC over the concatenation of `parts`, without concatenating them. */

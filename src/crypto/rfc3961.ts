@@ -4,6 +4,7 @@
  */
 import { MINOR } from '../gssapi/minor.js';
 import { GSS_S_FAILURE, GssError } from '../gssapi/status.js';
+import { CtsKey } from './cts.js';
 import type { Key } from './key.js';
 import { nfold } from './nfold.js';
 import { aesEncryptBlocks, type SecretKey, secretKey } from './primitives.js';
@@ -44,22 +45,40 @@ export function profileOfKey(key: Key): EnctypeProfile {
  * Derived keys, cached per Key object (so per-message calls do not re-derive). A WeakMap: the
  * cache dies with the Key. Slots are numbers chosen by the caller (usage, kind, family).
  */
-const cache = new WeakMap<Key, Map<number, SecretKey>>();
+const cache = new WeakMap<Key, Map<number, SecretKey | CtsKey>>();
 
-export function cachedKey(key: Key, slot: number, derive: () => Uint8Array): SecretKey {
+function cached<T extends SecretKey | CtsKey>(key: Key, slot: number, make: () => T): T {
   let slots = cache.get(key);
   if (!slots) {
     slots = new Map();
     cache.set(key, slots);
   }
-  let k = slots.get(slot);
+  let k = slots.get(slot) as T | undefined;
   if (!k) {
-    const bytes = derive();
-    k = secretKey(bytes);
-    bytes.fill(0);
+    k = make();
     slots.set(slot, k);
   }
   return k;
+}
+
+/** A derived MAC or checksum key (Ki, Kc), derived once per Key object and slot. */
+export function cachedKey(key: Key, slot: number, derive: () => Uint8Array): SecretKey {
+  return cached(key, slot, () => {
+    const bytes = derive();
+    const k = secretKey(bytes);
+    bytes.fill(0);
+    return k;
+  });
+}
+
+/** A derived encryption key (Ke) with its running CBC contexts (./cts.ts). */
+export function cachedCtsKey(key: Key, slot: number, derive: () => Uint8Array): CtsKey {
+  return cached(key, slot, () => {
+    const bytes = derive();
+    const k = new CtsKey(bytes);
+    bytes.fill(0);
+    return k;
+  });
 }
 
 /**

@@ -3,18 +3,12 @@
  * simplified profile. Ke, Ki, Kc = DK(base, usage | 0xAA / 0x55 / 0x99), the cipher is AES-CTS
  * with a zero IV, the integrity check is HMAC-SHA1-96 over confounder | plaintext.
  */
+
+import type { CtsKey } from './cts.js';
 import type { Key } from './key.js';
-import {
-  constantTimeEqual,
-  ctsDecrypt,
-  ctsEncrypt,
-  digest,
-  hmac,
-  pbkdf2,
-  type SecretKey,
-} from './primitives.js';
+import { constantTimeEqual, digest, hmac, pbkdf2, type SecretKey } from './primitives.js';
 import type { EnctypeProfile } from './profiles.js';
-import { cachedKey, dk, KC, KE, KI, PRF_SLOT, slotOf, usageConstant } from './rfc3961.js';
+import { cachedCtsKey, cachedKey, dk, KC, KE, KI, PRF_SLOT, slotOf, usageConstant } from './rfc3961.js';
 
 const KERBEROS = new TextEncoder().encode('kerberos');
 const PRF_CONSTANT = new TextEncoder().encode('prf');
@@ -25,11 +19,17 @@ function derived(p: EnctypeProfile, key: Key, usage: number, kind: number): Secr
   );
 }
 
+function encryptionKey(p: EnctypeProfile, key: Key, usage: number): CtsKey {
+  return cachedCtsKey(key, slotOf(usage, KE, 'rfc3962'), () =>
+    dk(key.keyvalue, usageConstant(usage, KE), p.keyBytes),
+  );
+}
+
 /** Returns null when the integrity check fails; the caller throws the one fixed error. */
 export function decrypt(p: EnctypeProfile, key: Key, usage: number, ct: Uint8Array): Uint8Array | null {
   const h = p.macBytes;
   if (ct.length < p.confounderBytes + h) return null;
-  const plain = ctsDecrypt(derived(p, key, usage, KE), ct, ct.length - h);
+  const plain = encryptionKey(p, key, usage).decrypt(ct, ct.length - h);
   const mac = hmac('sha1', derived(p, key, usage, KI), [plain]).subarray(0, h);
   if (!constantTimeEqual(mac, ct.subarray(ct.length - h))) return null;
   return plain.subarray(p.confounderBytes);
@@ -37,7 +37,7 @@ export function decrypt(p: EnctypeProfile, key: Key, usage: number, ct: Uint8Arr
 
 export function encrypt(p: EnctypeProfile, key: Key, usage: number, plaintext: Uint8Array, conf: Uint8Array) {
   const h = p.macBytes;
-  const out = ctsEncrypt(derived(p, key, usage, KE), [conf, plaintext], h);
+  const out = encryptionKey(p, key, usage).encrypt([conf, plaintext], h);
   const mac = hmac('sha1', derived(p, key, usage, KI), [conf, plaintext]);
   out.set(mac.subarray(0, h), out.length - h);
   return out;
@@ -50,9 +50,9 @@ export function checksum(p: EnctypeProfile, key: Key, usage: number, data: Uint8
 
 /** RFC 3962 section 6: E(DK(key, "prf"), truncate16(SHA-1(input))) with a zero IV. */
 export function prf(p: EnctypeProfile, key: Key, input: Uint8Array): Uint8Array {
-  const k = cachedKey(key, PRF_SLOT, () => dk(key.keyvalue, PRF_CONSTANT, p.keyBytes));
+  const k = cachedCtsKey(key, PRF_SLOT, () => dk(key.keyvalue, PRF_CONSTANT, p.keyBytes));
   const tmp = digest('sha1', input).subarray(0, 16);
-  return ctsEncrypt(k, [tmp], 0);
+  return k.encrypt([tmp], 0);
 }
 
 /** RFC 3962 section 4: DK(PBKDF2-HMAC-SHA1(password, salt, iterations, keylength), "kerberos"). */

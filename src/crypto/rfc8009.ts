@@ -3,18 +3,12 @@
  * from KDF-HMAC-SHA2 (section 3); encryption is AES-CTS then HMAC over IV | ciphertext
  * (encrypt-then-MAC, section 5), so a bad MAC is rejected before anything is decrypted.
  */
+
+import type { CtsKey } from './cts.js';
 import type { Key } from './key.js';
-import {
-  constantTimeEqual,
-  ctsDecrypt,
-  ctsEncrypt,
-  type HashName,
-  hmac,
-  pbkdf2,
-  type SecretKey,
-} from './primitives.js';
+import { constantTimeEqual, type HashName, hmac, pbkdf2, type SecretKey } from './primitives.js';
 import type { EnctypeProfile } from './profiles.js';
-import { cachedKey, KC, KE, KI, slotOf, usageConstant } from './rfc3961.js';
+import { cachedCtsKey, cachedKey, KC, KE, KI, slotOf, usageConstant } from './rfc3961.js';
 
 const ZERO_IV = new Uint8Array(16);
 const KERBEROS = new TextEncoder().encode('kerberos');
@@ -46,9 +40,13 @@ function derived(p: EnctypeProfile, key: Key, usage: number, kind: number): Secr
   return cachedKey(key, slotOf(usage, kind, 'rfc8009'), () => deriveKeyBytes(p, key.keyvalue, usage, kind));
 }
 
+function encryptionKey(p: EnctypeProfile, key: Key, usage: number): CtsKey {
+  return cachedCtsKey(key, slotOf(usage, KE, 'rfc8009'), () => deriveKeyBytes(p, key.keyvalue, usage, KE));
+}
+
 export function encrypt(p: EnctypeProfile, key: Key, usage: number, plaintext: Uint8Array, conf: Uint8Array) {
   const h = p.macBytes;
-  const out = ctsEncrypt(derived(p, key, usage, KE), [conf, plaintext], h);
+  const out = encryptionKey(p, key, usage).encrypt([conf, plaintext], h);
   const n = out.length - h;
   const mac = hmac(p.hash, derived(p, key, usage, KI), [ZERO_IV, out.subarray(0, n)]);
   out.set(mac.subarray(0, h), n);
@@ -62,7 +60,7 @@ export function decrypt(p: EnctypeProfile, key: Key, usage: number, ct: Uint8Arr
   const body = ct.subarray(0, ct.length - h);
   const mac = hmac(p.hash, derived(p, key, usage, KI), [ZERO_IV, body]).subarray(0, h);
   if (!constantTimeEqual(mac, ct.subarray(ct.length - h))) return null;
-  return ctsDecrypt(derived(p, key, usage, KE), ct, body.length).subarray(p.confounderBytes);
+  return encryptionKey(p, key, usage).decrypt(ct, body.length).subarray(p.confounderBytes);
 }
 
 /** hmac-sha256-128-aes128 (19), hmac-sha384-192-aes256 (20): HMAC(Kc, data) truncated. */

@@ -133,6 +133,28 @@ describe('encrypt and decrypt', () => {
       assert.deepEqual([...messages], ['decrypt integrity check failed']);
     });
   }
+  it('keeps per-key CBC contexts right across interleaving, failures and the gather threshold', () => {
+    for (const enctype of ENCTYPES) {
+      const key = randomKey(enctype);
+      const other = randomKey(enctype);
+      const pending: [Uint8Array, Uint8Array][] = [];
+      for (const n of [
+        4060, 4061, 4063, 4064, 4065, 4079, 4080, 4081, 4096, 9000, 0, 1, 15, 16, 17, 31, 32,
+      ]) {
+        const pt = randomBytes(n);
+        pending.push([pt, encrypt(key, 5, pt)]);
+        const bad = encrypt(key, 5, pt);
+        bad[bad.length >> 1] ^= 1;
+        assert.throws(() => decrypt(key, 5, bad), badIntegrity);
+        assert.throws(() => decrypt(other, 5, pending[0][1]), badIntegrity);
+        if (n % 2) {
+          const [p, c] = pending.shift() as [Uint8Array, Uint8Array];
+          assert.deepEqual(decrypt(key, 5, c), p);
+        }
+      }
+      for (const [p, c] of pending.reverse()) assert.deepEqual(decrypt(key, 5, c), p);
+    }
+  });
   it('rejects a key whose length does not match its enctype', () => {
     const bad = isGss(GSS_S_FAILURE, MINOR.KRB5_BAD_KEYSIZE);
     const k: Key = { enctype: 18, keyvalue: new Uint8Array(16) };

@@ -1,0 +1,175 @@
+/**
+ * AES-CTS (RFC 3962 section 5: CBC with the last two blocks swapped and the final one
+ * truncated, "CBC-CS3"), on whole buffers: OpenSSL does one CBC pass, JavaScript only moves
+ * the last two blocks. Node 20's OpenSSL build has no CTS cipher.
+ *
+ * A CtsKey keeps one CBC encryption and one decryption context for the life of the derived key
+ * (creating a context costs more than encrypting a small message). Every message must start
+ * from the zero IV; a running context instead chains from the last ciphertext block it saw, so
+ * that block is XORed into the first block on the way in (encryption) or out (decryption):
+ * E(P1 ^ chain ^ chain) = E(P1 ^ 0).
+ */
+import {
+  type CbcDecryptor,
+  type CbcEncryptor,
+  cbcDecryptor,
+  cbcEncryptor,
+  type SecretKey,
+  secretKey,
+} from './primitives.js';
+
+const BLOCK = 16;
+const ZERO_BLOCK = new Uint8Array(BLOCK);
+/** Messages up to this size are gathered into one buffer: one OpenSSL call instead of three. */
+const GATHER = 4096;
+
+function plain(b: Buffer): Uint8Array {
+  return new Uint8Array(b.buffer, b.byteOffset, b.length);
+}
+function asBuffer(b: Uint8Array): Buffer {
+  return Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+}
+function xorInto(dst: Uint8Array, at: number, a: Uint8Array): void {
+  for (let i = 0; i < BLOCK; i++) dst[at + i] ^= a[i];
+}
+
+export class CtsKey {
+  readonly key: SecretKey;
+  #enc: CbcEncryptor | undefined;
+  #encChain: Uint8Array = ZERO_BLOCK;
+  #dec: CbcDecryptor | undefined;
+  #decChain: Uint8Array = ZERO_BLOCK;
+
+  constructor(keyBytes: Uint8Array) {
+    this.key = secretKey(keyBytes);
+  }
+
+  /**
+   * Encrypts the concatenation of `parts` (at least one block in all) from the zero IV into a
+   * fresh buffer with `spare` bytes left at its end for the caller's MAC.
+   */
+  encrypt(parts: readonly Uint8Array[], spare: number): Uint8Array {
+    let n = 0;
+    for (const p of parts) n += p.length;
+    if (n < BLOCK) throw new RangeError('AES-CTS input shorter than one block');
+    const m = Math.ceil(n / BLOCK);
+    const padded = BLOCK * m;
+    // CBC blocks C1..Cm, gathered as: `head` (all but the last one or two), then the rest.
+    const out = Buffer.allocUnsafeSlow(n + spare);
+    this.#enc ??= cbcEncryptor(this.key);
+    const c = this.#enc;
+    try {
+      let cbc: Buffer; // C1..Cm contiguous, or only C(m-1)..Cm (large messages)
+      let cbcAt: number; // offset of cbc's first byte among C1..Cm
+      if (padded <= GATHER) {
+        const input = Buffer.alloc(padded);
+        let off = 0;
+        for (const p of parts) {
+          input.set(p, off);
+          off += p.length;
+        }
+        xorInto(input, 0, this.#encChain);
+        cbc = c.update(input);
+        cbcAt = 0;
+        if (m > 1) cbc.copy(out, 0, 0, BLOCK * (m - 2));
+      } else {
+        // The first block goes in alone (XORed with the chain); the rest stream through.
+        const first = Buffer.alloc(BLOCK);
+        let off = 0;
+        for (const p of parts) {
+          if (off >= BLOCK) break;
+          first.set(p.subarray(0, BLOCK - off), off);
+          off += Math.min(p.length, BLOCK - off);
+        }
+        xorInto(first, 0, this.#encChain);
+        c.update(first).copy(out, 0);
+        let at = BLOCK;
+        let skip = BLOCK;
+        for (const p of parts) {
+          const rest = p.length > skip ? p.subarray(skip) : undefined;
+          skip = Math.max(0, skip - p.length);
+          if (rest) at += c.update(rest).copy(out, at);
+        }
+        // `at` is 16 * floor(n / 16): OpenSSL holds a partial last block until padded.
+        const tail = n % BLOCK ? c.update(Buffer.alloc(BLOCK - (n % BLOCK))) : Buffer.alloc(0);
+        cbc = Buffer.concat([out.subarray(BLOCK * (m - 2), at), tail]);
+        cbcAt = BLOCK * (m - 2);
+      }
+      // Output: C1..C(m-2) | Cm | the first r bytes of C(m-1).
+      const cm = cbc.subarray(padded - BLOCK - cbcAt, padded - cbcAt);
+      this.#encChain = Uint8Array.from(cm);
+      if (m === 1) {
+        cm.copy(out, 0);
+      } else {
+        const cPrev = Uint8Array.from(cbc.subarray(padded - 2 * BLOCK - cbcAt, padded - BLOCK - cbcAt));
+        cm.copy(out, BLOCK * (m - 2));
+        out.set(cPrev.subarray(0, n - BLOCK * (m - 1)), BLOCK * (m - 1));
+      }
+    } catch (e) {
+      this.#enc = undefined;
+      this.#encChain = ZERO_BLOCK;
+      throw e;
+    }
+    return plain(out);
+  }
+
+  /**
+   * Decrypts `src[0..n]` (n at least one block) from the zero IV. Returns the n-byte plaintext,
+   * possibly a view into a larger buffer.
+   *
+   * No copy when `src` has bytes after the ciphertext (Kerberos puts the MAC there) to fill the
+   * last partial block: one CBC update runs over whole blocks of `src`, and the swapped tail is
+   * repaired in place with one more block. Otherwise the bulk is copied into a larger buffer.
+   */
+  decrypt(src: Uint8Array, n: number): Uint8Array {
+    if (n < BLOCK || n > src.length) throw new RangeError('AES-CTS input shorter than one block');
+    this.#dec ??= cbcDecryptor(this.key);
+    const d = this.#dec;
+    const buf = asBuffer(src);
+    try {
+      if (n === BLOCK) {
+        const out = d.update(buf.subarray(0, BLOCK));
+        xorInto(out, 0, this.#decChain);
+        this.#decChain = Uint8Array.from(buf.subarray(0, BLOCK));
+        return plain(out);
+      }
+      const m = Math.ceil(n / BLOCK);
+      const r = n - BLOCK * (m - 1);
+      const xAt = BLOCK * (m - 2); // where Cm is sent
+      const x = buf.subarray(xAt, xAt + BLOCK);
+      const y = buf.subarray(xAt + BLOCK, n);
+      const before = m > 2 ? buf.subarray(xAt - BLOCK, xAt) : ZERO_BLOCK; // C(m-2), or the IV
+      let out: Buffer;
+      let chain: Uint8Array; // the context's chaining block after the bulk update
+      if (src.length >= BLOCK * m) {
+        out = d.update(buf.subarray(0, BLOCK * m)); // the last block is garbage, overwritten
+        chain = buf.subarray(BLOCK * (m - 1), BLOCK * m);
+      } else {
+        out = Buffer.allocUnsafeSlow(BLOCK * m);
+        d.update(buf.subarray(0, xAt + BLOCK)).copy(out, 0);
+        chain = x;
+      }
+      xorInto(out, 0, this.#decChain); // as if from the zero IV
+      // out block m-2 is AES^-1(Cm) ^ C(m-2), and AES^-1(Cm) = C(m-1) ^ (Pm | zeros).
+      const cPrev = new Uint8Array(BLOCK);
+      for (let i = 0; i < BLOCK; i++) {
+        const v = out[xAt + i] ^ before[i];
+        if (i < r) {
+          cPrev[i] = y[i];
+          out[xAt + BLOCK + i] = v ^ y[i]; // Pm
+        } else {
+          cPrev[i] = v;
+        }
+      }
+      // Decrypt C(m-1): the context chains from `chain`; undo that and apply C(m-2) instead.
+      const p = d.update(cPrev);
+      for (let i = 0; i < BLOCK; i++) out[xAt + i] = p[i] ^ chain[i] ^ before[i];
+      this.#decChain = cPrev;
+      return plain(out).subarray(0, n);
+    } catch (e) {
+      this.#dec = undefined;
+      this.#decChain = ZERO_BLOCK;
+      throw e;
+    }
+  }
+}
