@@ -23,6 +23,8 @@ export interface CapturedMessages {
   apReqToken: Uint8Array;
   /** gss_accept_sec_context's reply token: framing, then the AP-REP. */
   apRepToken: Uint8Array;
+  /** An initiator token with delegation: its authenticator checksum (RFC 4121 4.1.1) holds a KRB-CRED. */
+  apReqDelegateToken: Uint8Array;
   /** From krb5_fwd_tgt_creds, when gcc and libkrb5-dev are present. */
   krbCred?: Uint8Array;
 }
@@ -38,6 +40,7 @@ export const FIXTURE_FILES: Record<keyof CapturedMessages, string> = {
   krbErrorPrincipalUnknown: 'krb-error-principal-unknown.der',
   apReqToken: 'ap-req-gss-token.bin',
   apRepToken: 'ap-rep-gss-token.bin',
+  apReqDelegateToken: 'ap-req-delegate-gss-token.bin',
   krbCred: 'krb-cred.der',
 };
 
@@ -51,8 +54,11 @@ ini = gssapi.SecurityContext(name=name, usage='initiate', mech=gssapi.MechType.k
 tok = ini.step()
 acc = gssapi.SecurityContext(creds=gssapi.Credentials(usage='accept'), usage='accept')
 rep = acc.step(tok)
+dlg = gssapi.SecurityContext(name=name, usage='initiate', mech=gssapi.MechType.kerberos,
+    flags=[f.mutual_authentication, f.delegate_to_peer])
 print(tok.hex())
 print(rep.hex())
+print(dlg.step().hex())
 `;
 
 function expectOk(what: string, r: { code: number | null; stderr: string }): void {
@@ -87,7 +93,7 @@ export async function captureMessages(realm: Realm, transports?: Set<string>): P
 
     const py = await realm.exec(MIT_BIN.python3, ['-c', PY_GSS], { env });
     expectOk('python3-gssapi', py);
-    const [apReqHex, apRepHex] = py.stdout.trim().split('\n');
+    const [apReqHex, apRepHex, delegateHex] = py.stdout.trim().split('\n');
 
     const out: CapturedMessages = {
       asReqNoPreauth: err.request,
@@ -99,6 +105,7 @@ export async function captureMessages(realm: Realm, transports?: Set<string>): P
       krbErrorPrincipalUnknown: unknown.reply,
       apReqToken: new Uint8Array(Buffer.from(apReqHex, 'hex')),
       apRepToken: new Uint8Array(Buffer.from(apRepHex, 'hex')),
+      apReqDelegateToken: new Uint8Array(Buffer.from(delegateHex, 'hex')),
     };
 
     const src = join(process.cwd(), 'test', 'fixtures', 'messages', 'fwd-cred.c');

@@ -42,6 +42,7 @@ function inputs(): [string, Uint8Array, Decoder][] {
     ['authenticator', o.authenticator, M.decodeAuthenticator],
     ['ap_rep_enc_part', o.encApRepPart, M.decodeEncApRepPart],
     ['enc_cred_part', o.encKrbCredPart, M.decodeEncKrbCredPart],
+    ['enc_cred_part', o.delegatedCredPart, M.decodeEncKrbCredPart],
     ['pa_enc_ts', o.paEncTsEnc, M.decodePaEncTsEnc],
     ['etype_info2', info2, M.decodeEtypeInfo2],
     ['padata_sequence', eData, M.decodeMethodData],

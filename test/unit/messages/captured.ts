@@ -75,6 +75,7 @@ export interface OpenedParts {
   readonly apReq: Uint8Array;
   readonly apRep: Uint8Array;
   readonly encKrbCredPart?: Uint8Array;
+  readonly delegatedCredPart?: Uint8Array;
 }
 
 function serviceKey(kt: Keytab, ticket: M.Ticket): Key {
@@ -228,7 +229,38 @@ export function checkCaptured(m: CapturedMessages, keys: CaptureKeys): OpenedPar
     assert.deepEqual(cp.ticketInfo[0].pname?.components, ['alice']);
     assert.ok((cp.ticketInfo[0].flags ?? 0) & K.TKT_FLG_FORWARDED, 'forwarded TGT');
   }
+  // Delegation: the 0x8003 checksum (RFC 4121 4.1.1: Lgth, Bnd, Flags, DlgOpt, Dlgth, Deleg)
+  // carries a KRB-CRED whose enc-part MIT encrypts under the ticket's session key (usage 14),
+  // not the authenticator subkey: make_gss_checksum runs before the subkey is in the auth context.
+  let delegatedCredPart: Uint8Array | undefined;
+  if (m.apReqDelegateToken) {
+    const dTok = unframeGssToken(m.apReqDelegateToken);
+    const dReq = M.decodeApReq(dTok.body);
+    sameBytes(M.encodeApReq(dReq), dTok.body, 'AP-REQ with delegation');
+    const dTkt = M.decodeEncTicketPart(
+      decrypt(serviceKey(keys.serviceKeytab, dReq.ticket), K.KU_TICKET, dReq.ticket.encPart.cipher),
+    );
+    const dAuth = M.decodeAuthenticator(decrypt(dTkt.key, K.KU_AP_REQ_AUTH, dReq.authenticator.cipher));
+    const ck = dAuth.cksum?.checksum ?? new Uint8Array();
+    const le16 = (o: number) => ck[o] | (ck[o + 1] << 8);
+    const flags = le16(20) | (le16(22) << 16);
+    assert.ok(flags & 1, 'GSS_C_DELEG_FLAG in the checksum');
+    assert.equal(le16(24), 1, 'DlgOpt');
+    const credBytes = ck.subarray(28, 28 + le16(26));
+    const cred = M.decodeKrbCred(credBytes);
+    sameBytes(M.encodeKrbCred(cred), credBytes, 'delegated KRB-CRED');
+    const credKey = dTkt.key;
+    assert.equal(cred.encPart.etype, credKey.enctype);
+    delegatedCredPart = decrypt(credKey, K.KU_KRB_CRED_ENC_PART, cred.encPart.cipher);
+    const part = M.decodeEncKrbCredPart(delegatedCredPart);
+    sameBytes(M.encodeEncKrbCredPart(part), delegatedCredPart, 'delegated EncKrbCredPart');
+    assert.deepEqual(part.ticketInfo[0].sname?.components, ['krbtgt', realm]);
+    assert.deepEqual(part.ticketInfo[0].pname?.components, ['alice']);
+    assert.ok((part.ticketInfo[0].flags ?? 0) & K.TKT_FLG_FORWARDED, 'a forwarded TGT');
+  }
+
   return {
+    delegatedCredPart,
     encAsRepPart,
     encTicketPart: etp,
     authenticator,

@@ -64,6 +64,9 @@ function cases(): [string, Uint8Array, Codec][] {
       (b) => M.encodeEncKrbCredPart(M.decodeEncKrbCredPart(b)),
     ]);
   }
+  if (open.delegatedCredPart) {
+    out.push(['EncKrbCredPart (delegated)', open.delegatedCredPart, (b) => M.decodeEncKrbCredPart(b)]);
+  }
   return out;
 }
 
