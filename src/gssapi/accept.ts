@@ -16,7 +16,6 @@ import {
 import type { CachedCredential } from '../krb5/ccache/index.js';
 import { AP_OPTS_MUTUAL_REQUIRED, TKT_FLG_INVALID } from '../krb5/constants/flags.js';
 import { KU_AP_REP_ENC_PART, KU_AP_REQ_AUTH, KU_AP_REQ_AUTH_CKSUM } from '../krb5/constants/key-usages.js';
-import { readKeytab } from '../krb5/keytab/index.js';
 import {
   type ApReq,
   decodeApReq,
@@ -44,6 +43,7 @@ import {
 import { acceptorMatcher } from './creds.js';
 import type { AcceptorSide } from './creds-internal.js';
 import { readEtypeNegotiation } from './etype-negotiation.js';
+import { loadKeytab } from './keytab-cache.js';
 import { readKrbCred } from './krb-cred.js';
 import { KRB5_ERR_BASE, MINOR } from './minor.js';
 import { loadProfile } from './profile-view.js';
@@ -142,7 +142,7 @@ async function acceptApReq(
 ): Promise<AcceptResult> {
   const profile = loadProfile();
   const skewMs = profile.clockSkew * 1000;
-  const keytab = await readKeytab(side.keytabName).catch((e: unknown) => {
+  const keytab = await loadKeytab(side.keytabName).catch((e: unknown) => {
     throw krb5Fail(MINOR.KRB5KRB_AP_ERR_NOKEY, `keytab unreadable: ${(e as Error).message}`);
   });
   const name = side.name;

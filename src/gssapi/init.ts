@@ -60,6 +60,8 @@ export interface InitiatorRequest {
 /** What the first step leaves for the second (mutual authentication). */
 export interface PendingInitiator {
   readonly state: ContextState;
+  /** The ticket session key as the ccache holds it (its derived keys are cached). */
+  readonly ticketKey: Key;
   readonly ctime: number;
   readonly cusec: number;
 }
@@ -155,7 +157,8 @@ export async function initiatorFirstStep(
   const apReq = encodeApReq({
     apOptions: mutual ? AP_OPTS_MUTUAL_REQUIRED : 0,
     ticket: decodeTicket(cred.ticket),
-    authenticator: { etype: sessionKey.enctype, cipher: encrypt(sessionKey, KU_AP_REQ_AUTH, authenticator) },
+    // The cached credential's own key object: the crypto layer keeps its derived keys.
+    authenticator: { etype: sessionKey.enctype, cipher: encrypt(cred.key, KU_AP_REQ_AUTH, authenticator) },
   });
   const token = wrapInitialContextToken(TOK_ID_AP_REQ, apReq);
 
@@ -178,7 +181,7 @@ export async function initiatorFirstStep(
       true,
     ),
   };
-  return { token, pending: { state, ctime: nowSec, cusec }, established: !mutual };
+  return { token, pending: { state, ticketKey: cred.key, ctime: nowSec, cusec }, established: !mutual };
 }
 
 /** The AP-REP (or KRB-ERROR) token of the acceptor: MIT mutual_auth. */
@@ -198,7 +201,7 @@ export function initiatorSecondStep(pending: PendingInitiator, token: Uint8Array
   const apRep = decodeApRep(body);
   let plain: Uint8Array;
   try {
-    plain = decrypt(s.sessionKey, KU_AP_REP_ENC_PART, apRep.encPart.cipher);
+    plain = decrypt(pending.ticketKey, KU_AP_REP_ENC_PART, apRep.encPart.cipher);
   } catch (e) {
     const minor = e instanceof GssError ? e.minor : MINOR.KRB5KRB_AP_ERR_BAD_INTEGRITY;
     throw new GssError(GSS_S_FAILURE, minor, 'cannot decrypt AP-REP', { cause: e });

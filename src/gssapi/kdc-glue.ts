@@ -3,7 +3,8 @@
  * tickets from the ccache or through the TGS exchange (stored back into the ccache, as MIT's
  * krb5_get_credentials does), and forwarded TGTs for delegation.
  */
-import type { CachedCredential } from '../krb5/ccache/index.js';
+import { statSync } from 'node:fs';
+import type { CachedCredential, CredentialCache } from '../krb5/ccache/index.js';
 import { getInitialCredentials } from '../krb5/kdc-client/as.js';
 import type { KdcClientSettings } from '../krb5/kdc-client/settings.js';
 import { getForwardedTgt as fetchForwardedTgt, getServiceCredentials } from '../krb5/kdc-client/tgs.js';
@@ -58,7 +59,7 @@ export async function getServiceCredential(
   // krb5_get_credentials with KRB5_TC_SUPPORTED_KTYPES: the best default_tgs_enctypes match.
   const wanted = loadProfile().defaultTgsEnctypes;
   const now = nowSeconds();
-  const usable = (await side.ccache.list()).filter(
+  const usable = (await listCached(side.ccache)).filter(
     (c) =>
       principalEquals(c.server, target) &&
       principalEquals(c.client, client) &&
@@ -71,6 +72,30 @@ export async function getServiceCredential(
   if (cached) return cached;
   await ensureTgt(side);
   return getServiceCredentials({ ccache: side.ccache, server: target, settings, cached: false });
+}
+
+const listCache = new Map<string, { stamp: string; list: CachedCredential[] }>();
+
+/**
+ * The credentials of a cache, for lookups: a FILE cache is parsed again only when the file
+ * changed (our writes replace it by rename, so its inode changes), as a stat costs far less than
+ * a read and parse per context.
+ */
+async function listCached(cc: CredentialCache): Promise<CachedCredential[]> {
+  if (cc.type !== 'FILE') return cc.list();
+  const path = cc.name.slice('FILE:'.length);
+  let stamp: string;
+  try {
+    const st = statSync(path);
+    stamp = `${st.ino}:${st.size}:${st.mtimeMs}`;
+  } catch {
+    return cc.list();
+  }
+  const hit = listCache.get(path);
+  if (hit?.stamp === stamp) return hit.list;
+  const list = await cc.list();
+  listCache.set(path, { stamp, list });
+  return list;
 }
 
 /** Gets a TGT with the client keytab when the cache has no valid one (MIT's refresh). */
