@@ -4,7 +4,7 @@
  * state is one ContextState record (./context-state.ts) that the per-message functions
  * (./tokens/) work on and that export.ts serializes through ./context-internal.ts.
  */
-import { forgetDerivedKeys, randomBytes } from '../crypto/index.js';
+import { randomBytes } from '../crypto/index.js';
 import { resolveCcache } from '../krb5/ccache/index.js';
 import { toHex } from '../util/bytes.js';
 import { nowSeconds } from '../util/clock.js';

@@ -16,7 +16,7 @@ const ZERO = new Uint8Array(16);
 describe('RFC 4121 4.1.1 0x8003 checksum', () => {
   it('lays out Lgth, Bnd, Flags little-endian, then DlgOpt/Dlgth/Deleg', () => {
     const c = encodeGssChecksum({ bindingsHash: HASH, flags: 0x13e, krbCred: fromHex('7605aabbccddee') });
-    assert.equal(toHex(c), `10000000${toHex(HASH)}3e010000` + '0100' + '0700' + '7605aabbccddee');
+    assert.equal(toHex(c), `10000000${toHex(HASH)}3e010000010007007605aabbccddee`);
   });
 
   it('parses back, keeping only MIT INITIATOR_FLAGS', () => {
