@@ -17,24 +17,34 @@ import {
   TAG_SEQUENCE,
 } from './tlv.js';
 
-function header(cls: number, constructed: boolean, tag: number, len: number): number[] {
-  const out: number[] = [];
+function headerLength(tag: number, len: number): number {
+  let n = 2;
+  if (tag >= 0x1f) for (let x = tag; x > 0; x = Math.floor(x / 128)) n++;
+  if (len >= 0x80) for (let x = len; x > 0; x = Math.floor(x / 256)) n++;
+  return n;
+}
+
+/** Writes identifier and length octets at the start of `out` (sized by headerLength). */
+function writeHeader(out: Uint8Array, cls: number, constructed: boolean, tag: number, len: number): number {
   const id = (cls << 6) | (constructed ? 0x20 : 0);
+  let p = 0;
   if (tag < 0x1f) {
-    out.push(id | tag);
+    out[p++] = id | tag;
   } else {
-    const t: number[] = [tag & 0x7f];
-    for (let x = Math.floor(tag / 128); x > 0; x = Math.floor(x / 128)) t.unshift((x & 0x7f) | 0x80);
-    out.push(id | 0x1f, ...t);
+    out[p++] = id | 0x1f;
+    let k = 0;
+    for (let x = tag; x > 0; x = Math.floor(x / 128)) k++;
+    for (let i = k - 1; i >= 0; i--) out[p++] = (Math.floor(tag / 128 ** i) & 0x7f) | (i > 0 ? 0x80 : 0);
   }
   if (len < 0x80) {
-    out.push(len);
+    out[p++] = len;
   } else {
-    const l: number[] = [];
-    for (let x = len; x > 0; x = Math.floor(x / 256)) l.unshift(x & 0xff);
-    out.push(0x80 | l.length, ...l);
+    let k = 0;
+    for (let x = len; x > 0; x = Math.floor(x / 256)) k++;
+    out[p++] = 0x80 | k;
+    for (let i = k - 1; i >= 0; i--) out[p++] = Math.floor(len / 256 ** i) & 0xff;
   }
-  return out;
+  return p;
 }
 
 /** One element: identifier, definite length, then the parts as contents. */
@@ -46,10 +56,8 @@ export function encodeTlv(
 ): Uint8Array {
   let len = 0;
   for (const p of parts) if (p) len += p.length;
-  const h = header(cls, constructed, tag, len);
-  const out = new Uint8Array(h.length + len);
-  out.set(h, 0);
-  let off = h.length;
+  const out = new Uint8Array(headerLength(tag, len) + len);
+  let off = writeHeader(out, cls, constructed, tag, len);
   for (const p of parts) {
     if (!p) continue;
     out.set(p, off);
@@ -83,9 +91,21 @@ export function encodeOctetString(b: Uint8Array): Uint8Array {
 
 const utf8 = new TextEncoder();
 
+/** A primitive element whose contents are the UTF-8 bytes of `s` (ASCII without TextEncoder). */
+function stringTlv(tag: number, s: string): Uint8Array {
+  let ascii = s.length < 0x80;
+  for (let i = 0; ascii && i < s.length; i++) ascii = s.charCodeAt(i) < 0x80;
+  if (!ascii) return encodeTlv(CLASS_UNIVERSAL, false, tag, [utf8.encode(s)]);
+  const out = new Uint8Array(2 + s.length);
+  out[0] = tag;
+  out[1] = s.length;
+  for (let i = 0; i < s.length; i++) out[2 + i] = s.charCodeAt(i);
+  return out;
+}
+
 /** GeneralString holding the UTF-8 bytes of `s` (KerberosString, RFC 4120 5.2.1). */
 export function encodeGeneralString(s: string): Uint8Array {
-  return encodeTlv(CLASS_UNIVERSAL, false, TAG_GENERAL_STRING, [utf8.encode(s)]);
+  return stringTlv(TAG_GENERAL_STRING, s);
 }
 
 /** KerberosTime "YYYYMMDDHHMMSSZ" from whole seconds since the epoch (RFC 4120 5.2.3). */
@@ -94,9 +114,20 @@ export function encodeGeneralizedTime(seconds: number, what = 'KerberosTime'): U
   const d = new Date(seconds * 1000);
   const y = d.getUTCFullYear();
   if (!(y >= 0 && y <= 9999)) throw asn1EncodeError('ASN1_BAD_GMTIME', what);
-  const two = (v: number) => String(v).padStart(2, '0');
-  const s = `${String(y).padStart(4, '0')}${two(d.getUTCMonth() + 1)}${two(d.getUTCDate())}${two(d.getUTCHours())}${two(d.getUTCMinutes())}${two(d.getUTCSeconds())}Z`;
-  return encodeTlv(CLASS_UNIVERSAL, false, TAG_GENERALIZED_TIME, [utf8.encode(s)]);
+  const out = new Uint8Array(17);
+  out[0] = TAG_GENERALIZED_TIME;
+  out[1] = 15;
+  const put = (at: number, v: number, n: number) => {
+    for (let i = n - 1; i >= 0; i--, v = Math.floor(v / 10)) out[at + i] = 0x30 + (v % 10);
+  };
+  put(2, y, 4);
+  put(6, d.getUTCMonth() + 1, 2);
+  put(8, d.getUTCDate(), 2);
+  put(10, d.getUTCHours(), 2);
+  put(12, d.getUTCMinutes(), 2);
+  put(14, d.getUTCSeconds(), 2);
+  out[16] = 0x5a;
+  return out;
 }
 
 /** Kerberos flags as a 32-bit BIT STRING with no unused bits (RFC 4120 5.2.8; MIT does this). */
