@@ -23,6 +23,7 @@ import {
   PA_ENC_TIMESTAMP,
   PA_ETYPE_INFO2,
   PA_FX_COOKIE,
+  PA_FX_FAST,
   PA_REQ_ENC_PA_REP,
 } from '../constants/padata-types.js';
 import type { Keytab } from '../keytab/index.js';
@@ -79,6 +80,11 @@ export interface InitialCredentials {
   readonly kdcTimeOffset: TimeOffset;
   /** The pre-authentication type used (2: encrypted timestamp), for the `pa_type` cache config. */
   readonly paType?: number;
+  /**
+   * The KDC offered FAST in a verified enc-pa-rep (RFC 6806 11): MIT kinit records it as the
+   * `fast_avail` cache config, so MIT's tools armor later requests with this TGT.
+   */
+  readonly fastAvail: boolean;
 }
 
 type KeyChoice = { key: Key; salt?: string; s2kparams?: Uint8Array };
@@ -163,6 +169,7 @@ export async function getInitialCredentials(req: InitialCredentialsRequest): Pro
     }
     const enc = decodeEncKdcRepPart(plain);
     const now = nowSeconds();
+    let fastAvail = false;
     try {
       verifyKdcReply(rep, enc, {
         request: body,
@@ -172,7 +179,7 @@ export async function getInitialCredentials(req: InitialCredentialsRequest): Pro
         clockskew: s.clockskew,
         timeSync: true,
       });
-      verifyEncPaRep(enc, key, encoded);
+      fastAvail = verifyEncPaRep(enc, key, encoded);
     } finally {
       plain.fill(0); // the decoded padata values are views into it
     }
@@ -182,6 +189,7 @@ export async function getInitialCredentials(req: InitialCredentialsRequest): Pro
       credential: credentialFromReply(client, rep, enc, answer.reply),
       kdcTimeOffset,
       paType: padata ? PA_ENC_TIMESTAMP : undefined,
+      fastAvail,
     };
   }
   throw krb5Error('KRB5_GET_IN_TKT_LOOP', 'Looping detected inside krb5_get_in_tkt');
@@ -198,8 +206,8 @@ const MIT_TRAILING_PADATA: readonly PaData[] = Object.freeze([
  * padata must hold PA-REQ-ENC-PA-REP, a checksum of our AS-REQ under the reply key (usage 56),
  * which proves nobody altered the unprotected request.
  */
-function verifyEncPaRep(enc: EncKdcRepPart, key: Key, request: Uint8Array): void {
-  if (!(enc.flags & TKT_FLG_ENC_PA_REP)) return;
+function verifyEncPaRep(enc: EncKdcRepPart, key: Key, request: Uint8Array): boolean {
+  if (!(enc.flags & TKT_FLG_ENC_PA_REP)) return false;
   const pa = enc.encryptedPaData?.find((p) => p.padataType === PA_REQ_ENC_PA_REP);
   if (!pa)
     throw krb5Error('KRB5_KDCREP_MODIFIED', 'KDC reply did not match expectations (no PA-REQ-ENC-PA-REP)');
@@ -211,6 +219,7 @@ function verifyEncPaRep(enc: EncKdcRepPart, key: Key, request: Uint8Array): void
     ok = false;
   }
   if (!ok) throw krb5Error('KRB5_KDCREP_MODIFIED', 'KDC reply did not match expectations (AS-REQ checksum)');
+  return enc.encryptedPaData?.some((p) => p.padataType === PA_FX_FAST) ?? false;
 }
 
 /** MIT's sort_enctypes: the enctypes the keytab has keys for come first, order kept. */

@@ -1,7 +1,8 @@
 /**
  * Writing initial credentials to a ccache the way MIT kinit leaves it: a version 4 header with
- * the KDC time offset, the `pa_type` config entry, then the TGT, all in one atomic replacement
- * (MIT fills a MEMORY cache and moves it into place, so readers never see a half-written cache).
+ * the KDC time offset, the `fast_avail` and `pa_type` config entries, then the TGT, all in one
+ * atomic replacement (MIT fills a MEMORY cache and moves it into place, so readers never see a
+ * half-written cache).
  */
 
 import { utf8 } from '../../util/bytes.js';
@@ -26,6 +27,7 @@ export function initialCacheContents(got: InitialCredentials): CcacheContents {
     principal: cred.client,
     credentials: [],
   };
+  if (got.fastAvail) cc = setConfig(cc, 'fast_avail', utf8('yes'), cred.server);
   if (got.paType !== undefined) cc = setConfig(cc, 'pa_type', utf8(String(got.paType)), cred.server);
   return { ...cc, credentials: [...cc.credentials, cred] };
 }
