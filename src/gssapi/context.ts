@@ -4,7 +4,7 @@
  * state is one ContextState record (./context-state.ts) that the per-message functions
  * (./tokens/) work on and that export.ts serializes through ./context-internal.ts.
  */
-import { randomBytes } from '../crypto/index.js';
+import { forgetDerivedKeys, randomBytes } from '../crypto/index.js';
 import { resolveCcache } from '../krb5/ccache/index.js';
 import { toHex } from '../util/bytes.js';
 import { nowSeconds } from '../util/clock.js';
@@ -311,7 +311,9 @@ export class SecurityContext {
 }
 
 function wipeKeys(s: ContextState): void {
-  s.sessionKey.keyvalue.fill(0);
-  s.subkey.keyvalue.fill(0);
-  s.acceptorSubkey?.keyvalue.fill(0);
+  for (const k of [s.sessionKey, s.subkey, s.acceptorSubkey]) {
+    if (!k) continue;
+    forgetDerivedKeys(k);
+    k.keyvalue.fill(0);
+  }
 }
