@@ -191,7 +191,8 @@ export async function klist(args: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
-  const named = parsed.positionals[0] ?? v.cache;
+  // As MIT: -c is a mode flag (the default); the cache or keytab name is the operand.
+  const named = parsed.positionals[0];
   const env = process.env;
   const config = loadClientConfig(env);
   if (v.keytab) {
@@ -256,7 +257,7 @@ function parseKlistArgs(args: string[]) {
     args,
     allowPositionals: true,
     options: {
-      cache: { type: 'string', short: 'c' },
+      cache: { type: 'boolean', short: 'c' },
       keytab: { type: 'boolean', short: 'k' },
       enctypes: { type: 'boolean', short: 'e' },
       flags: { type: 'boolean', short: 'f' },

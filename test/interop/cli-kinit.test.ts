@@ -153,6 +153,16 @@ describe('gss kinit / gss klist against MIT krb5', { skip: interopSkip() }, () =
     }
     const s = await gss(realm, ['klist', '-s'], { env });
     assert.equal(s.code, 0);
+    // The cache named as an operand, with or without -c, as MIT.
+    const cc = env.KRB5CCNAME ?? '';
+    for (const args of [['-c', cc], [cc], ['-e', '-c', cc]]) {
+      const ours = await gss(realm, ['klist', ...args], { env: realm.env });
+      assert.equal(
+        ours.stdout,
+        (await execAsync(MIT_BIN.klist, args, { env: realm.env })).stdout,
+        args.join(' '),
+      );
+    }
   });
 
   it('gss klist -k prints what MIT klist -k prints for a keytab written by ktadd', async () => {
