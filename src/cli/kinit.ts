@@ -82,7 +82,12 @@ export async function kinit(args: string[]): Promise<number> {
       forwardable,
       proxiable,
     });
-    await storeInitialCredentials(ccache, got);
+    try {
+      await storeInitialCredentials(ccache, got);
+    } catch (e) {
+      process.stderr.write(`gss kinit: ${(e as Error).message} while storing credentials\n`);
+      return 1;
+    }
     if (v.verbose) process.stdout.write('Authenticated to Kerberos v5\n');
     return 0;
   } catch (e) {
