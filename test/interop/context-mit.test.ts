@@ -252,6 +252,34 @@ describe('context establishment with MIT krb5', { skip: interopSkip() }, () => {
     });
   });
 
+  for (const flags of [
+    ['mutual', 'replay', 'sequence'],
+    ['mutual', 'replay'],
+  ]) {
+    it(`out-of-order, replayed and very old tokens (${flags.join(', ')}): MIT's supplementary status, both ways`, async () => {
+      const ctx = await mitToOurs(flags);
+      // 70 tokens each way, delivered as: 1, 0, 0 (again), 3, 2, 69, 4 (more than 64 behind), 68.
+      const order = [1, 0, 0, 3, 2, 69, 4, 68];
+      const ours = Array.from({ length: 70 }, (_, i) => ctx.wrap(utf8(`ours ${i}`)));
+      const theirs: Uint8Array[] = [];
+      for (let i = 0; i < 70; i++) {
+        theirs.push(fromHex(String((await peer.ok({ op: 'wrap', msg: toHex(utf8(`mit ${i}`)) })).token)));
+      }
+      const mitSaw: number[] = [];
+      const weSaw: number[] = [];
+      for (const i of order) {
+        const r = await peer.call({ op: 'unwrap', token: toHex(ours[i]) });
+        mitSaw.push(r.error ? r.error.major : 0);
+        weSaw.push(ctx.unwrap(theirs[i]).supplementary);
+      }
+      assert.deepEqual(weSaw, mitSaw);
+      // MIT's g_seqstate: GAP 16, UNSEQ 8, DUPLICATE 2; beyond the 64-token window UNSEQ with
+      // sequence checking, OLD (4) with replay detection alone.
+      const seq = flags.includes('sequence');
+      assert.deepEqual(mitSaw, seq ? [16, 8, 2, 16, 8, 16, 8, 8] : [0, 0, 2, 0, 0, 0, 4, 0]);
+    });
+  }
+
   it('delete() wipes the context: every call throws GSS_S_NO_CONTEXT', async () => {
     const ctx = await mitToOurs(['mutual']);
     ctx.delete();
