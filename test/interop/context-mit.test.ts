@@ -6,17 +6,28 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { decrypt } from '../../src/crypto/index.js';
+import { decryptTicket } from '../../src/gssapi/accept-ticket.js';
+import { channelBindingsHash } from '../../src/gssapi/bindings.js';
+import { encodeGssChecksum } from '../../src/gssapi/checksum.js';
 import { SecurityContext } from '../../src/gssapi/context.js';
 import { getContextState } from '../../src/gssapi/context-internal.js';
 import {
+  GSS_C_CONF_FLAG,
   GSS_C_DELEG_FLAG,
+  GSS_C_INTEG_FLAG,
   GSS_C_MUTUAL_FLAG,
   GSS_C_PROT_READY_FLAG,
+  GSS_C_SEQUENCE_FLAG,
   GSS_C_TRANS_FLAG,
 } from '../../src/gssapi/context-state.js';
 import { Credentials } from '../../src/gssapi/creds.js';
 import { Name } from '../../src/gssapi/names.js';
 import { GSS_S_BAD_BINDINGS, type GssError } from '../../src/gssapi/status.js';
+import { TOK_ID_AP_REQ, unwrapInitialContextToken } from '../../src/gssapi/tokens/framing.js';
+import { KU_AP_REQ_AUTH } from '../../src/krb5/constants/key-usages.js';
+import { readKeytab } from '../../src/krb5/keytab/index.js';
+import { decodeApReq, decodeAuthenticator } from '../../src/krb5/messages/ap.js';
 import { fromHex, toHex, utf8 } from '../../src/util/bytes.js';
 import { AES_ENCTYPES, interopSkip, MIT_BIN, type Realm, startRealm } from '../harness/realm.js';
 import { type MitPeer, startMitPeer } from './context-peer.js';
@@ -204,6 +215,34 @@ describe('context establishment with MIT krb5', { skip: interopSkip() }, () => {
       });
       const rb = await peer.call({ op: 'step', token: toHex((await bad.step())!) });
       assert.equal(rb.error?.major, GSS_S_BAD_BINDINGS);
+    });
+
+    it("MIT's 0x8003 checksum is byte for byte ours for the same bindings and flags", async () => {
+      const token = fromHex(
+        String(
+          (await peer.ok({ op: 'init', target: 'gsstest@localhost', flags: ['mutual', 'sequence'], cb }))
+            .token,
+        ),
+      );
+      const apReq = decodeApReq(unwrapInitialContextToken(token, TOK_ID_AP_REQ));
+      const keytab = await readKeytab(`FILE:${realm.keytabs.gsstest}`);
+      const { encPart } = decryptTicket(keytab, apReq.ticket, undefined, () => true);
+      const auth = decodeAuthenticator(decrypt(encPart.key, KU_AP_REQ_AUTH, apReq.authenticator.cipher));
+      assert.equal(auth.cksum?.cksumtype, 0x8003);
+      const mitChecksum = auth.cksum!.checksum;
+      const flags = new DataView(mitChecksum.buffer, mitChecksum.byteOffset).getUint32(20, true);
+      // MIT puts its whole gss_flags on the wire: asked-for flags, CONF, INTEG and TRANS.
+      assert.equal(
+        flags,
+        GSS_C_MUTUAL_FLAG | GSS_C_SEQUENCE_FLAG | GSS_C_CONF_FLAG | GSS_C_INTEG_FLAG | GSS_C_TRANS_FLAG,
+      );
+      assert.equal(
+        toHex(mitChecksum),
+        toHex(encodeGssChecksum({ bindingsHash: channelBindingsHash(ours), flags })),
+      );
+      // MIT's sequence number: 30 bits; its subkey has the session key's enctype.
+      assert.ok(auth.seqNumber !== undefined && auth.seqNumber < 0x40000000);
+      assert.equal(auth.subkey?.enctype, encPart.key.enctype);
     });
 
     it('an acceptor without bindings ignores the initiator’s (as MIT)', async () => {
