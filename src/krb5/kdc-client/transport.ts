@@ -40,7 +40,16 @@ const MAX_TCP_REPLY = 16 * 1024 * 1024;
 /** RFC 4120 7.5.9 KRB_ERR_RESPONSE_TOO_BIG. */
 const KRB_ERR_RESPONSE_TOO_BIG = 52;
 
-type TryResult = { reply: Uint8Array } | { failed: 'timeout' | 'refused' | 'error'; detail: string };
+type Failure = 'timeout' | 'refused' | 'unresolved' | 'error';
+type TryResult = { reply: Uint8Array } | { failed: Failure; detail: string };
+
+/** Name lookup failures (getaddrinfo), which MIT reports as KRB5_REALM_CANT_RESOLVE. */
+const UNRESOLVED = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME', 'EAI_FAIL']);
+
+function failureOf(e: NodeJS.ErrnoException): Failure {
+  if (e.code === 'ECONNREFUSED') return 'refused';
+  return e.code !== undefined && UNRESOLVED.has(e.code) ? 'unresolved' : 'error';
+}
 
 /** A transport over the network to the KDCs that krb5.conf names. */
 export function networkTransport(settings: NetworkSettings): KdcTransport {
@@ -53,6 +62,7 @@ export function networkTransport(settings: NetworkSettings): KdcTransport {
     const passes = settings.passes ?? 3;
     const deadline = Date.now() + (settings.maxTotalMs ?? 30_000);
     const dead = new Set<string>();
+    let resolvedAny = false;
     const tcpTried = new Set<string>();
     const tried: string[] = [];
     const note = (where: string) => {
@@ -91,17 +101,28 @@ export function networkTransport(settings: NetworkSettings): KdcTransport {
           }
           if (kind === 'tcp') trace(`Terminating TCP connection to ${where}`);
           if (result.failed !== 'timeout') dead.add(where);
+          if (result.failed !== 'unresolved') resolvedAny = true;
         }
       }
+    }
+    if (!resolvedAny && tried.length > 0) {
+      throw krb5Error(
+        'KRB5_REALM_CANT_RESOLVE',
+        `Cannot resolve network address for KDC in realm '${realm}' (tried ${triedList(tried)})`,
+      );
     }
     throw unreachable(realm, tried, 'no reply');
   };
 }
 
-function unreachable(realm: string, tried: readonly string[], why: string) {
-  const list = tried.length
+function triedList(tried: readonly string[]): string {
+  return tried.length
     ? tried.map((t) => t.replace(/^dgram /, 'udp/').replace(/^stream /, 'tcp/')).join(', ')
     : 'none';
+}
+
+function unreachable(realm: string, tried: readonly string[], why: string) {
+  const list = triedList(tried);
   return krb5Error('KRB5_KDC_UNREACH', `Cannot contact any KDC for realm '${realm}' (${why}; tried ${list})`);
 }
 
@@ -124,11 +145,13 @@ function tryUdp(kdc: KdcAddress, request: Uint8Array, waitMs: number): Promise<T
       () => finish({ failed: 'timeout', detail: `no answer in ${waitMs} ms` }),
       waitMs,
     );
-    sock.on('error', (e: NodeJS.ErrnoException) =>
-      finish({ failed: e.code === 'ECONNREFUSED' ? 'refused' : 'error', detail: e.message }),
-    );
+    sock.on('error', (e: NodeJS.ErrnoException) => finish({ failed: failureOf(e), detail: e.message }));
     sock.on('message', (msg) => finish({ reply: new Uint8Array(msg) }));
-    sock.connect(kdc.port, kdc.host, () => {
+    // Node also calls this back, with the error, when the name lookup fails.
+    sock.connect(kdc.port, kdc.host, (...args: unknown[]) => {
+      const err = args[0] as NodeJS.ErrnoException | undefined;
+      if (err) return finish({ failed: failureOf(err), detail: err.message });
+      if (done) return;
       sock.send(request, (e) => {
         if (e) finish({ failed: 'error', detail: e.message });
       });
@@ -153,9 +176,7 @@ function tryTcp(kdc: KdcAddress, request: Uint8Array, waitMs: number, where: str
       () => finish({ failed: 'timeout', detail: `no answer in ${waitMs} ms` }),
       waitMs,
     );
-    sock.on('error', (e: NodeJS.ErrnoException) =>
-      finish({ failed: e.code === 'ECONNREFUSED' ? 'refused' : 'error', detail: e.message }),
-    );
+    sock.on('error', (e: NodeJS.ErrnoException) => finish({ failed: failureOf(e), detail: e.message }));
     sock.on('connect', () => {
       trace(`Sending TCP request to ${where}`);
       const len = Buffer.alloc(4);

@@ -154,6 +154,20 @@ describe('network transport', () => {
     assert.deepEqual([...reply], [1, 4]);
   });
 
+  it('fails with KRB5_REALM_CANT_RESOLVE when no KDC name resolves, as MIT', async () => {
+    await assert.rejects(
+      networkTransport(settings(['no-such-kdc.invalid', 'tcp/also-missing.invalid:750']))(
+        'R.TEST',
+        new Uint8Array([1]),
+      ),
+      (e: unknown) =>
+        e instanceof GssError &&
+        e.minor === MINOR.KRB5_REALM_CANT_RESOLVE &&
+        e.message.includes("realm 'R.TEST'") &&
+        e.message.includes('tcp/also-missing.invalid:750'),
+    );
+  });
+
   it('fails with KRB5_KDC_UNREACH naming the realm and KDCs tried, within the bound', async () => {
     const silent = await fakeKdc(() => undefined);
     try {
