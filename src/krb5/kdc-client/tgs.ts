@@ -7,7 +7,8 @@
  */
 import { checksumTypeForEnctype, decrypt, encrypt, makeChecksum, randomKey } from '../../crypto/index.js';
 import type { Key } from '../../crypto/key.js';
-import { GSS_S_NO_CRED, GssError } from '../../gssapi/status.js';
+import { MINOR } from '../../gssapi/minor.js';
+import { GSS_S_CREDENTIALS_EXPIRED, GSS_S_NO_CRED, GssError } from '../../gssapi/status.js';
 import { now as nowMs, nowSeconds } from '../../util/clock.js';
 import { type CachedCredential, type CredentialCache, kdcTimeOffset } from '../ccache/index.js';
 import {
@@ -33,7 +34,7 @@ import { decodeTicket } from '../messages/ticket.js';
 import { NT_SRV_INST, type Principal, unparsePrincipal } from '../principal.js';
 import { trace } from '../trace.js';
 import { credentialFromReply, newNonce, traceEnctype, traceEnctypes } from './common.js';
-import { krb5Error } from './errors.js';
+import { krb5Error, traceCode } from './errors.js';
 import { exchange, kdcError } from './exchange.js';
 import type { KdcClientSettings } from './settings.js';
 import { type KdcTransport, networkTransport } from './transport.js';
@@ -165,6 +166,16 @@ export async function getTgt(ccache: CredentialCache, at = nowSeconds()): Promis
     trace(`Starting with TGT for client realm: ${unparsePrincipal(client)} -> ${unparsePrincipal(name)}`);
     return tgt;
   } catch (e) {
+    // An expired TGT is GSS_S_CREDENTIALS_EXPIRED / KRB5KRB_AP_ERR_TKT_EXPIRED, as MIT reports it.
+    const stale = await ccache.retrieve(name, { client }).catch(() => undefined);
+    if (stale) {
+      throw new GssError(
+        GSS_S_CREDENTIALS_EXPIRED,
+        MINOR.KRB5KRB_AP_ERR_TKT_EXPIRED,
+        `Ticket expired (TGT of ${unparsePrincipal(client)} in ${ccache.name})`,
+        { cause: e },
+      );
+    }
     throw new GssError(
       GSS_S_NO_CRED,
       e instanceof GssError ? e.minor : 0,
@@ -202,8 +213,11 @@ export async function getServiceCredentials(req: ServiceCredentialsRequest): Pro
         `Retrieving ${unparsePrincipal(client)} -> ${unparsePrincipal(server)} from ${ccache.name} with result: 0/Success`,
       );
       return c;
-    } catch {
-      // not cached: ask the KDC
+    } catch (e) {
+      const minor = e instanceof GssError ? e.minor : MINOR.KRB5_CC_NOTFOUND;
+      trace(
+        `Retrieving ${unparsePrincipal(client)} -> ${unparsePrincipal(server)} from ${ccache.name} with result: ${traceCode(minor)}`,
+      );
     }
   }
   const tgt = await getTgt(ccache, at);

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { decrypt, encrypt, makeChecksumOfType, randomKey, stringToKey } from '../../../src/crypto/index.js';
 import { MINOR } from '../../../src/gssapi/minor.js';
-import { GssError } from '../../../src/gssapi/status.js';
+import { GSS_S_CREDENTIALS_EXPIRED, GssError } from '../../../src/gssapi/status.js';
 import { resolveCcache } from '../../../src/krb5/ccache/index.js';
 import { Profile } from '../../../src/krb5/config/profile.js';
 import { TKT_FLG_ENC_PA_REP } from '../../../src/krb5/constants/flags.js';
@@ -29,6 +29,7 @@ import {
   type KdcRep,
 } from '../../../src/krb5/messages/kdc-rep.js';
 import { NT_SRV_HST, parsePrincipal } from '../../../src/krb5/principal.js';
+import { setClockOffset } from '../../../src/util/clock.js';
 
 const REALM = 'UNIT.TEST';
 const PASSWORD = 'unit-Pass-1';
@@ -254,6 +255,24 @@ describe('AS and TGS exchanges (embedded KDC, tampering transport)', () => {
       }),
       minorIs('KRB5KDC_ERR_S_PRINCIPAL_UNKNOWN'),
     );
+    // A day and more later the TGT has expired: GSS_S_CREDENTIALS_EXPIRED, as MIT.
+    setClockOffset(2 * 86400 * 1000);
+    try {
+      await assert.rejects(
+        getServiceCredentials({
+          ccache: cc,
+          server: parsePrincipal(`HTTP/x@${REALM}`),
+          settings,
+          transport: net,
+        }),
+        (e: unknown) =>
+          e instanceof GssError &&
+          e.major === GSS_S_CREDENTIALS_EXPIRED &&
+          e.minor === MINOR.KRB5KRB_AP_ERR_TKT_EXPIRED,
+      );
+    } finally {
+      setClockOffset(0);
+    }
     await cc.destroy();
   });
 });
