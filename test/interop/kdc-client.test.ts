@@ -1,7 +1,9 @@
 /** The KDC client's API against a live MIT KDC: AS and TGS exchanges, errors, transports. */
 import assert from 'node:assert/strict';
 import { createSocket } from 'node:dgram';
+import { readFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { decrypt } from '../../src/crypto/index.js';
 import { MINOR } from '../../src/gssapi/minor.js';
@@ -16,6 +18,7 @@ import { findKey, readKeytab } from '../../src/krb5/keytab/index.js';
 import { decodeEncTicketPart, decodeTicket } from '../../src/krb5/messages/ticket.js';
 import { NT_SRV_HST, parsePrincipal } from '../../src/krb5/principal.js';
 import { setTraceSink } from '../../src/krb5/trace.js';
+import { startMitGssServer } from '../harness/gss-server.js';
 import { freePort } from '../harness/net.js';
 import { interopSkip, MIT_BIN, type Realm, startRealm } from '../harness/realm.js';
 
@@ -84,6 +87,32 @@ describe('KDC client against MIT krb5', { skip: interopSkip() }, () => {
       realm.run(MIT_BIN.klist, [], { env: { ...realm.env, KRB5CCNAME: cc.name } }),
       /gsstest\/localhost@TEST\.GSS/,
     );
+  });
+
+  it('MIT gss-client authenticates to MIT gss-server with the service ticket of our TGS exchange', async () => {
+    const { cc } = await kinitInto(`FILE:${realm.dir}/api-gss.ccache`);
+    const cred = await getServiceCredentials({ ccache: cc, server: gsstest(), settings: config.settings });
+    const server = await startMitGssServer(realm);
+    try {
+      const trace = join(realm.dir, 'gss-client.trace');
+      const r = await realm.exec(
+        MIT_BIN.gssClient,
+        ['-port', String(server.port), 'localhost', 'gsstest@localhost', 'hello from our ticket'],
+        { env: { ...realm.env, KRB5CCNAME: cc.name, KRB5_TRACE: trace } },
+      );
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      await server.idle();
+      assert.match(server.log(), /hello from our ticket/);
+      // MIT took the ticket from the cache rather than asking the KDC.
+      assert.match(
+        readFileSync(trace, 'utf8'),
+        /Retrieving alice@TEST\.GSS -> gsstest\/localhost@TEST\.GSS from FILE:\S+ with result: 0\/Success/,
+      );
+      assert.equal((await cc.list()).filter((c) => c.server.components[0] === 'gsstest').length, 1);
+      assert.ok(cred.ticket.length > 0);
+    } finally {
+      await server.stop();
+    }
   });
 
   it('TGS exchange from a TGT that MIT kinit wrote', async () => {
