@@ -142,6 +142,17 @@ describe('KDC client against MIT krb5', { skip: interopSkip() }, () => {
     assert.ok(fwd.ticketFlags & TKT_FLG_FORWARDABLE);
     assert.deepEqual(fwd.server.components, ['krbtgt', 'TEST.GSS']);
     assert.equal((await cc.list()).length, before);
+    // The forwarded TGT works as a TGT, as the acceptor of a delegation would use it.
+    const delegated = resolveCcache(`MEMORY:delegated-${process.pid}`);
+    await delegated.initialize(fwd.client);
+    await delegated.store(fwd);
+    const st = await getServiceCredentials({
+      ccache: delegated,
+      server: gsstest(),
+      settings: config.settings,
+    });
+    assert.ok(st.ticketFlags & TKT_FLG_FORWARDED, 'tickets from a forwarded TGT are FORWARDED');
+    await delegated.destroy();
   });
 
   it('KRB-ERRORs become GssError with MIT minor codes', async () => {
