@@ -167,10 +167,11 @@ export async function getInitialCredentials(req: InitialCredentialsRequest): Pro
         throw krb5Error('KRB5KRB_AP_ERR_BAD_INTEGRITY', 'Password incorrect', err);
       throw err;
     }
-    const enc = decodeEncKdcRepPart(plain);
-    const now = nowSeconds();
+    let enc: EncKdcRepPart;
     let fastAvail = false;
     try {
+      enc = decodeEncKdcRepPart(plain);
+      const now = nowSeconds();
       verifyKdcReply(rep, enc, {
         request: body,
         client,
