@@ -28,9 +28,10 @@ import {
 } from './context-state.js';
 import type { InitiatorSide } from './creds-internal.js';
 import { etypeNegotiationAuthdata } from './etype-negotiation.js';
-import { getForwardedTgt, getServiceCredential, kdcSettings } from './kdc-glue.js';
+import { getForwardedTgt, getServiceCredential } from './kdc-glue.js';
 import { makeKrbCred } from './krb-cred.js';
 import { KRB5_ERR_BASE, MINOR } from './minor.js';
+import { loadProfile } from './profile-view.js';
 import {
   GSS_S_CREDENTIALS_EXPIRED,
   GSS_S_DEFECTIVE_TOKEN,
@@ -105,9 +106,11 @@ export async function initiatorFirstStep(
     GSS_C_CONF_FLAG |
     GSS_C_INTEG_FLAG;
 
+  // One look at krb5.conf per step.
+  const view = loadProfile();
   let cred: CachedCredential;
   try {
-    cred = await getServiceCredential(side, req.target);
+    cred = await getServiceCredential(side, req.target, view);
   } catch (e) {
     throw credentialError(e);
   }
@@ -142,7 +145,7 @@ export async function initiatorFirstStep(
   const mutual = (flags & GSS_C_MUTUAL_FLAG) !== 0;
   const cusec = (nowMs % 1000) * 1000;
   const authorizationData = mutual
-    ? etypeNegotiationAuthdata(kdcSettings().defaultTgsEnctypes, sessionKey.enctype)
+    ? etypeNegotiationAuthdata(view.defaultTgsEnctypes, sessionKey.enctype)
     : undefined;
   const authenticator = encodeAuthenticator({
     crealm: cred.client.realm,

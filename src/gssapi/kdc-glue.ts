@@ -12,7 +12,7 @@ import { type Keytab, readKeytab } from '../krb5/keytab/index.js';
 import { NT_SRV_INST, type Principal, principalEquals } from '../krb5/principal.js';
 import { nowSeconds } from '../util/clock.js';
 import type { InitiatorSide } from './creds-internal.js';
-import { loadProfile } from './profile-view.js';
+import { loadProfile, type ProfileView } from './profile-view.js';
 
 export function kdcSettings(): KdcClientSettings {
   return loadProfile().kdcSettings;
@@ -52,12 +52,13 @@ export async function getInitialTgt(
 export async function getServiceCredential(
   side: InitiatorSide,
   server: Principal,
+  view: ProfileView = loadProfile(),
 ): Promise<CachedCredential> {
   const client = side.name.principal;
   const target: Principal = server.realm === '' ? { ...server, realm: client.realm } : server;
-  const settings = kdcSettings();
+  const settings = view.kdcSettings;
   // krb5_get_credentials with KRB5_TC_SUPPORTED_KTYPES: the best default_tgs_enctypes match.
-  const wanted = loadProfile().defaultTgsEnctypes;
+  const wanted = view.defaultTgsEnctypes;
   const now = nowSeconds();
   const usable = (await listCached(side.ccache)).filter(
     (c) =>
