@@ -127,7 +127,10 @@ export async function acceptorStep(
     const err = e instanceof GssError ? e : new GssError(GSS_S_FAILURE, 0, String(e), { cause: e });
     // The initiator waits for a reply when it asked for mutual authentication.
     if (flagsSoFar & GSS_C_MUTUAL_FLAG || apReq.apOptions & AP_OPTS_MUTUAL_REQUIRED) {
-      errorTokens.set(err, makeErrorToken(err.minor, ticketServer, mech));
+      const token = makeErrorToken(err.minor, ticketServer, mech);
+      errorTokens.set(err, token);
+      // Also on the error itself, as `outputToken` (what gss_accept_sec_context returns with it).
+      Object.defineProperty(err, 'outputToken', { value: token, enumerable: false });
     }
     throw err;
   }
