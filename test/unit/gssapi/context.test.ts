@@ -23,7 +23,7 @@ import {
 import { Credentials } from '../../../src/gssapi/creds.js';
 import { MINOR } from '../../../src/gssapi/minor.js';
 import { Name } from '../../../src/gssapi/names.js';
-import type { GssError } from '../../../src/gssapi/status.js';
+import { GssError } from '../../../src/gssapi/status.js';
 import { type Kdc, startKdc } from '../../../src/krb5/kdc/index.js';
 import { utf8 } from '../../../src/util/bytes.js';
 
@@ -195,6 +195,39 @@ describe('SecurityContext, our initiator with our acceptor (embedded KDC)', () =
     rep[rep.length - 3] ^= 1;
     await assert.rejects(ini.step(rep), (e: GssError) => e.code === 'GSS_S_FAILURE');
     await assert.rejects(ini.step(rep), (e: GssError) => e.code === 'GSS_S_NO_CONTEXT');
+  });
+
+  it('every truncation and byte flip of an AP-REP (and a KRB-ERROR) throws only GssError at the initiator', async () => {
+    const ini0 = SecurityContext.initiate({
+      target: Name.hostbased('gsstest@localhost'),
+      credentials: alice,
+    });
+    const rep = (await SecurityContext.accept({ credentials: acceptor }).step((await ini0.step())!))!;
+    const again = SecurityContext.accept({ credentials: acceptor });
+    const t = (await SecurityContext.initiate({
+      target: Name.hostbased('gsstest@localhost'),
+      credentials: alice,
+    }).step())!;
+    await SecurityContext.accept({ credentials: acceptor }).step(t);
+    await again.step(t).catch(() => undefined);
+    const errTok = again.errorToken!;
+    for (const token of [rep, errTok]) {
+      const variants: Uint8Array[] = [];
+      for (let i = 0; i < token.length; i++) variants.push(token.subarray(0, i));
+      for (let i = 0; i < token.length; i++) {
+        const c = token.slice();
+        c[i] ^= 0x80;
+        variants.push(c);
+      }
+      for (const v of variants) {
+        const ini = SecurityContext.initiate({
+          target: Name.hostbased('gsstest@localhost'),
+          credentials: alice,
+        });
+        await ini.step();
+        await assert.rejects(ini.step(v), GssError);
+      }
+    }
   });
 
   it('an AP-REQ sent back to the initiator is DEFECTIVE_TOKEN; steps after establishment fail', async () => {
