@@ -32,13 +32,7 @@ import { getForwardedTgt, getServiceCredential } from './kdc-glue.js';
 import { makeKrbCred } from './krb-cred.js';
 import { KRB5_ERR_BASE, MINOR } from './minor.js';
 import { loadProfile } from './profile-view.js';
-import {
-  GSS_S_CREDENTIALS_EXPIRED,
-  GSS_S_DEFECTIVE_TOKEN,
-  GSS_S_FAILURE,
-  GSS_S_NO_CRED,
-  GssError,
-} from './status.js';
+import { GSS_S_DEFECTIVE_TOKEN, GSS_S_FAILURE, GssError } from './status.js';
 import {
   TOK_ID_AP_REP,
   TOK_ID_AP_REQ,
@@ -74,16 +68,13 @@ function initialSeqNumber(): number {
   return n === 0 ? 1 : n;
 }
 
-/** MIT's major status for a failure to get the service ticket (kg_new_connection). */
+/**
+ * kg_new_connection: any failure of get_credentials (no TGT, an expired one, a KDC error, our own
+ * expired ticket) is GSS_S_FAILURE with the Kerberos code; NO_CRED comes earlier, from acquire.
+ */
 function credentialError(e: unknown): GssError {
   if (!(e instanceof GssError)) return new GssError(GSS_S_FAILURE, 0, String(e), { cause: e });
-  const m = e.minor;
-  if (m === MINOR.KRB5_FCC_NOFILE || m === MINOR.KRB5_CC_NOTFOUND || m === MINOR.KG_EMPTY_CCACHE) {
-    return new GssError(GSS_S_NO_CRED, m, e.message, { cause: e });
-  }
-  if (m === MINOR.KRB5KRB_AP_ERR_TKT_EXPIRED)
-    return new GssError(GSS_S_CREDENTIALS_EXPIRED, m, e.message, { cause: e });
-  return new GssError(GSS_S_FAILURE, m, e.message, { cause: e });
+  return new GssError(GSS_S_FAILURE, e.minor, e.message, { cause: e });
 }
 
 /**
@@ -118,7 +109,7 @@ export async function initiatorFirstStep(
   const nowSec = Math.floor(nowMs / 1000);
   // get_credentials: no clock-skew forgiveness for our own expired ticket.
   if (nowSec > cred.endtime) {
-    throw new GssError(GSS_S_CREDENTIALS_EXPIRED, MINOR.KRB5KRB_AP_ERR_TKT_EXPIRED, 'service ticket expired');
+    throw new GssError(GSS_S_FAILURE, MINOR.KRB5KRB_AP_ERR_TKT_EXPIRED, 'service ticket expired');
   }
   // Our own copy: delete() wipes it, and the ccache (MEMORY) may share the original.
   const sessionKey: Key = { enctype: cred.key.enctype, keyvalue: cred.key.keyvalue.slice() };

@@ -216,6 +216,32 @@ describe('context establishment failures, as MIT', { skip: interopSkip() }, () =
     }
   });
 
+  it('initiator with an expired TGT and no cached ticket: GSS_S_FAILURE with the KDC’s TKT_EXPIRED, as MIT', async () => {
+    const cc = `FILE:${join(realm.dir, 'expired-tgt.ccache')}`;
+    const env = { ...realm.env, KRB5CCNAME: cc };
+    realm.run(MIT_BIN.kinit, ['-l', '2s', 'alice'], { input: `${realm.alicePassword}\n`, env });
+    await new Promise((r) => setTimeout(r, 3000));
+    const p = startMitPeer(env);
+    let mit: Outcome;
+    try {
+      const r = await p.call({ op: 'init', target: 'gsstest@localhost', flags: ['mutual'] });
+      assert.ok(r.error);
+      mit = { major: r.error.major, minor: r.error.minor };
+    } finally {
+      await p.close();
+    }
+    process.env.KRB5CCNAME = cc;
+    try {
+      const ctx = SecurityContext.initiate({ target: Name.hostbased('gsstest@localhost') });
+      await assert.rejects(ctx.step(), (e: GssError) => {
+        assert.deepEqual({ major: e.major, minor: e.minor }, mit);
+        return e.minor === MINOR.KRB5KRB_AP_ERR_TKT_EXPIRED;
+      });
+    } finally {
+      process.env.KRB5CCNAME = realm.env.KRB5CCNAME;
+    }
+  });
+
   it('an AP-REQ without mutual authentication fails without an error token (MIT sends none)', async () => {
     const r = await ourAccept(await mitApReq('HTTP@localhost', ['replay']));
     assert.equal(r.major, GSS_S_FAILURE);
