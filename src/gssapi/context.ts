@@ -5,7 +5,6 @@
  * (./tokens/) work on and that export.ts serializes through ./context-internal.ts.
  */
 import { forgetDerivedKeys, randomBytes } from '../crypto/index.js';
-import { resolveCcache } from '../krb5/ccache/index.js';
 import { toHex } from '../util/bytes.js';
 import { nowSeconds } from '../util/clock.js';
 import { acceptorStep, errorTokens } from './accept.js';
@@ -26,6 +25,7 @@ import { type ExportOptions, encodeExportToken } from './export-token.js';
 import { initiatorFirstStep, initiatorSecondStep, type PendingInitiator } from './init.js';
 import { MINOR } from './minor.js';
 import { Name } from './names.js';
+import { PrivateCcache } from './private-ccache.js';
 import { loadProfile } from './profile-view.js';
 import {
   GSS_S_CONTEXT_EXPIRED,
@@ -169,7 +169,7 @@ export class SecurityContext {
         try {
           const r = await acceptorStep(side, token, o.channelBindings);
           if (r.delegated) {
-            const cc = resolveCcache(`MEMORY:gss-deleg-${toHex(randomBytes(8))}`);
+            const cc = new PrivateCcache(`gss-deleg-${toHex(randomBytes(8))}`);
             await cc.initialize(r.delegated.client);
             await cc.store(r.delegated);
             this.#delegated = Credentials.fromCcache(

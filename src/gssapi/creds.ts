@@ -13,6 +13,7 @@ import { type AcceptorSide, credsInternals, type InitiatorSide } from './creds-i
 import { getInitialTgt, isTgtFor } from './kdc-glue.js';
 import { MINOR } from './minor.js';
 import { Name } from './names.js';
+import { PrivateCcache } from './private-ccache.js';
 import { loadProfile } from './profile-view.js';
 import type { ReplayCache } from './replay-cache.js';
 import { GSS_S_NO_CRED, GssError } from './status.js';
@@ -77,6 +78,16 @@ export class Credentials {
   }
 
   /**
+   * gss_release_cred: private caches (password, delegated credentials) are destroyed; the handle
+   * is unusable afterwards (GSS_S_NO_CRED).
+   */
+  async release(): Promise<void> {
+    const i = internals(this);
+    credsInternals.delete(this);
+    if (i.initiator?.ownsCcache) await i.initiator.ccache.destroy().catch(() => undefined);
+  }
+
+  /**
    * gss_store_cred_into: writes the initiator credentials (delegated ones, typically) to a ccache,
    * initialized for their client principal, as MIT's krb5_gss_store_cred does.
    */
@@ -131,7 +142,7 @@ async function acquireInitiator(opts: AcquireOptions): Promise<InitiatorSide> {
   const desired = opts.name?.principal;
   if (opts.password !== undefined) {
     if (!desired) throw noCred(MINOR.KRB5_CC_NOTFOUND, 'a password needs a name');
-    const ccache = resolveCcache(`MEMORY:gss-${toHex(randomBytes(8))}`);
+    const ccache = new PrivateCcache(`gss-${toHex(randomBytes(8))}`);
     const tgt = await getInitialTgt(desired, { password: opts.password, lifetime: opts.lifetime });
     await ccache.initialize(tgt.client);
     await ccache.store(tgt);

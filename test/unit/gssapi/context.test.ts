@@ -167,6 +167,14 @@ describe('SecurityContext, our initiator with our acceptor (embedded KDC)', () =
     await d.storeInto(ccache);
     const stored = await Credentials.acquire({ usage: 'initiate', ccache });
     assert.equal(String(stored.name), `alice@${REALM}`);
+    // gss_release_cred: the private cache is gone and the handle is unusable.
+    await d.release();
+    assert.throws(
+      () => d.name,
+      (e: GssError) => e.code === 'GSS_S_NO_CRED',
+    );
+    const ini = SecurityContext.initiate({ target: Name.hostbased('host@localhost'), credentials: d });
+    await assert.rejects(ini.step(), (e: GssError) => e.code === 'GSS_S_NO_CRED');
   });
 
   it('a replayed AP-REQ is KRB5KRB_AP_ERR_REPEAT, and the KRB-ERROR token fails the initiator with it', async () => {
