@@ -3,7 +3,7 @@
  * decrypt_ticket does: one explicit principal looked up by kvno and enctype, or (no name, or a
  * host-based name) every matching key tried in turn, with MIT's error codes for what is missing.
  */
-import { decrypt } from '../crypto/index.js';
+import { decrypt, SUPPORTED_ENCTYPES } from '../crypto/index.js';
 import type { Key } from '../crypto/key.js';
 import { KU_TICKET } from '../krb5/constants/key-usages.js';
 import { findKey, type Keytab } from '../krb5/keytab/index.js';
@@ -23,16 +23,16 @@ function fail(minor: number, message: string): GssError {
   return new GssError(GSS_S_FAILURE, minor, message);
 }
 
-function tryKey(ticket: Ticket, key: Key): EncTicketPart | undefined {
+/** krb5_decrypt_tkt_part: the ticket's part, or the MIT code of why not. */
+function tryKey(ticket: Ticket, key: Key, permitted: readonly number[]): EncTicketPart | number {
+  const etype = ticket.encPart.etype;
+  if (!SUPPORTED_ENCTYPES.includes(etype)) return MINOR.KRB5_PROG_ETYPE_NOSUPP;
+  if (!permitted.includes(etype)) return MINOR.KRB5_NOPERM_ETYPE;
   let plain: Uint8Array;
   try {
-    plain = decrypt(
-      { enctype: ticket.encPart.etype, keyvalue: key.keyvalue },
-      KU_TICKET,
-      ticket.encPart.cipher,
-    );
+    plain = decrypt({ enctype: etype, keyvalue: key.keyvalue }, KU_TICKET, ticket.encPart.cipher);
   } catch {
-    return undefined;
+    return MINOR.KRB5KRB_AP_ERR_BAD_INTEGRITY;
   }
   return decodeEncTicketPart(plain);
 }
@@ -46,6 +46,7 @@ export function decryptTicket(
   ticket: Ticket,
   explicit: Principal | undefined,
   matches: (p: Principal) => boolean,
+  permitted: readonly number[] = SUPPORTED_ENCTYPES,
 ): DecryptedTicket {
   const tktServer = principal(ticket.sname, ticket.realm);
   const ts = unparsePrincipal(tktServer);
@@ -67,8 +68,11 @@ export function decryptTicket(
       }
       throw e;
     }
-    const encPart = tryKey(ticket, entryKey);
-    if (!encPart) {
+    const encPart = tryKey(ticket, entryKey, permitted);
+    if (typeof encPart === 'number' && encPart !== MINOR.KRB5KRB_AP_ERR_BAD_INTEGRITY) {
+      throw fail(encPart, 'Cannot decrypt the ticket');
+    }
+    if (typeof encPart === 'number') {
       throw principalEquals(explicit, tktServer)
         ? fail(MINOR.KRB5KRB_AP_ERR_BAD_INTEGRITY, 'Cannot decrypt ticket using keytab key')
         : fail(MINOR.KRB5KRB_AP_ERR_NOT_US, 'Cannot decrypt ticket for another server');
@@ -100,8 +104,8 @@ export function decryptTicket(
       }
     }
     if (similar) {
-      const encPart = tryKey(ticket, e.key);
-      if (encPart) return { encPart, server: e.principal };
+      const encPart = tryKey(ticket, e.key, permitted);
+      if (typeof encPart !== 'number') return { encPart, server: e.principal };
     }
   }
   if (!foundServerMatch)

@@ -155,6 +155,7 @@ async function acceptApReq(
     apReq.ticket,
     explicit,
     name ? acceptorMatcher(name) : () => true,
+    profile.permittedEnctypes,
   );
   progress(0, server);
 

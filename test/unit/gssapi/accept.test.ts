@@ -23,6 +23,7 @@ import {
 } from '../../../src/gssapi/context-state.js';
 import { Credentials } from '../../../src/gssapi/creds.js';
 import { MINOR } from '../../../src/gssapi/minor.js';
+import { Name } from '../../../src/gssapi/names.js';
 import { GssError } from '../../../src/gssapi/status.js';
 import {
   TOK_ID_AP_REP,
@@ -53,6 +54,8 @@ interface Forge {
   gssFlags?: number;
   sessionEnctype?: number;
   apOptions?: number;
+  /** Encrypt the ticket with the keytab's aes128-sha256 key (enctype 19) instead. */
+  ticket19?: boolean;
   /** A plain (Samba-style) checksum over nothing, under the session key or another key. */
   plainChecksum?: 'valid' | 'invalid';
 }
@@ -60,6 +63,7 @@ interface Forge {
 describe('acceptor checks on forged AP-REQs', () => {
   let dir: string;
   let serviceKey: Key;
+  let serviceKey19: Key;
   let creds: Credentials;
   const saved = process.env.KRB5_CONFIG;
 
@@ -71,8 +75,10 @@ describe('acceptor checks on forged AP-REQs', () => {
     );
     process.env.KRB5_CONFIG = join(dir, 'krb5.conf');
     serviceKey = randomKey(18);
+    serviceKey19 = randomKey(19);
     await writeKeytab(`FILE:${join(dir, 'kt')}`, [
       { principal: SERVICE, timestamp: 0, kvno: 3, key: serviceKey },
+      { principal: SERVICE, timestamp: 0, kvno: 3, key: serviceKey19 },
     ]);
     creds = await Credentials.acquire({ usage: 'accept', keytab: `FILE:${join(dir, 'kt')}` });
   });
@@ -125,7 +131,9 @@ describe('acceptor checks on forged AP-REQs', () => {
         ticket: {
           realm: REALM,
           sname: SERVICE,
-          encPart: { etype: 18, kvno: 3, cipher: encrypt(serviceKey, KU_TICKET, encTicket) },
+          encPart: f.ticket19
+            ? { etype: 19, kvno: 3, cipher: encrypt(serviceKey19, KU_TICKET, encTicket) }
+            : { etype: 18, kvno: 3, cipher: encrypt(serviceKey, KU_TICKET, encTicket) },
         },
         authenticator: { etype: session.enctype, cipher: encrypt(session, KU_AP_REQ_AUTH, authenticator) },
       }),
@@ -172,6 +180,21 @@ describe('acceptor checks on forged AP-REQs', () => {
     await rejects(forge({ flags: TKT_FLG_INVALID }), MINOR.KRB5KRB_AP_ERR_TKT_INVALID);
     await rejects(forge({ cname: 'mallory' }), MINOR.KRB5KRB_AP_ERR_BADMATCH);
     await rejects(forge({ sessionEnctype: 19 }), MINOR.KRB5_NOPERM_ETYPE);
+  });
+
+  it('a ticket in an enctype not permitted: NOPERM_ETYPE for a named acceptor, BAD_INTEGRITY when scanning', async () => {
+    const named = await Credentials.acquire({
+      usage: 'accept',
+      keytab: `FILE:${join(dir, 'kt')}`,
+      name: Name.principal(`gsstest/localhost@${REALM}`),
+    });
+    const ctx = SecurityContext.accept({ credentials: named });
+    await assert.rejects(
+      ctx.step(forge({ ticket19: true })),
+      (e: GssError) => e.minor === MINOR.KRB5_NOPERM_ETYPE,
+    );
+    // krb5_decrypt_tkt_part fails for each key, so MIT's iteration_error says it could not decrypt.
+    await rejects(forge({ ticket19: true }), MINOR.KRB5KRB_AP_ERR_BAD_INTEGRITY);
   });
 
   it('a KRB-ERROR token goes with failures only when the initiator expects a reply', async () => {
