@@ -102,7 +102,8 @@ export class WorkerPool {
   }
 
   /** Hands a connection to the next worker (round robin); resolves when the worker is done with it. */
-  dispatch(token: Uint8Array, stream: FrameStream): Promise<DispatchResult> {
+  async dispatch(token: Uint8Array, stream: FrameStream): Promise<DispatchResult> {
+    await stream.flushed();
     const child = this.#children[this.#next++ % this.#children.length];
     const id = ++this.#id;
     const done = new Promise<DispatchResult>((resolve) => this.#waiting.set(id, resolve));

@@ -47,6 +47,12 @@ export function decodeFrame(buf: Uint8Array): { frame: Frame; size: number } | u
   return { frame: { flags, token: buf.slice(1 + lenBytes, size) }, size };
 }
 
+type StreamHandle = { reading?: boolean; readStop?: () => number; readStart?: () => number };
+
+function handleOf(socket: Socket): StreamHandle | undefined {
+  return (socket as unknown as { _handle?: StreamHandle })._handle;
+}
+
 /**
  * Stops the kernel socket from being read by this process. Needed before the socket is handed to
  * another process: Node discards what its handle reads after `send()` takes it, so bytes the
@@ -55,15 +61,30 @@ export function decodeFrame(buf: Uint8Array): { frame: Frame; size: number } | u
  */
 function stopReading(socket: Socket): void {
   socket.pause();
-  const handle = (socket as unknown as { _handle?: { reading?: boolean; readStop?: () => number } })._handle;
-  if (handle?.readStop && handle.reading !== false) {
+  const handle = handleOf(socket);
+  if (handle?.readStop && handle.reading) {
     handle.readStop();
     handle.reading = false;
   }
 }
 
 /**
- * Frames over a socket, pulled one at a time: the socket is read only while a `recv()` waits,
+ * Undoes stopReading. `resume()` alone does not restart a handle stopped while Node's stream
+ * still waits on a read it asked for, so the handle is restarted directly too.
+ */
+function startReading(socket: Socket): void {
+  socket.resume();
+  const handle = handleOf(socket);
+  if (handle?.readStart && handle.reading === false) {
+    handle.reading = true;
+    handle.readStart();
+  }
+}
+
+/**
+ * Frames over a socket, pulled one at a time (a listener whose sockets are handed to other
+ * processes must be created with `highWaterMark: 0`, or Node reads ahead into its own buffer
+ * after a pause, and those bytes would be lost in the hand-off): the socket is read only while a `recv()` waits,
  * so between calls every unread byte is either in `pending` (and handed over with the socket)
  * or still in the kernel.
  */
@@ -97,8 +118,16 @@ export class FrameStream {
     stopReading(socket);
   }
 
-  /** Bytes received and not yet consumed as frames. */
+  /**
+   * Bytes received and not yet consumed as frames, including any the socket buffered after the
+   * last pause (reading exactly its buffered length does not start a new read).
+   */
   get pending(): Uint8Array {
+    const n = this.socket.readableLength;
+    if (n > 0) {
+      const more = this.socket.read(n) as Buffer | null;
+      if (more) this.#buf = concat(this.#buf, more);
+    }
     return this.#buf;
   }
 
@@ -134,11 +163,19 @@ export class FrameStream {
     return new Promise<Frame>((resolve, reject) => {
       this.#waiter = { resolve, reject };
       this.#pump();
-      if (this.#waiter) this.socket.resume();
+      if (this.#waiter) startReading(this.socket);
     });
   }
 
   send(flags: number, token: Uint8Array = new Uint8Array(0)): void {
     this.socket.write(encodeFrame(flags, token));
+  }
+
+  /** Resolves once everything written so far has left this process (before a hand-off). */
+  flushed(): Promise<void> {
+    if (this.socket.writableLength === 0) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      this.socket.write(new Uint8Array(0), (err) => (err ? reject(err) : resolve()));
+    });
   }
 }

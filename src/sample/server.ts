@@ -107,7 +107,8 @@ export async function startSampleServer(opts: SampleServerOptions): Promise<Samp
     }
   };
 
-  server = createServer({ pauseOnConnect: true }, (socket) => {
+  // highWaterMark 0: nothing is read ahead of the frames asked for (see FrameStream).
+  server = createServer({ pauseOnConnect: true, highWaterMark: 0 }, (socket) => {
     const p = handle(socket).finally(() => {
       active.delete(p);
       if (opts.once) server.close();
@@ -158,8 +159,7 @@ async function establish(
     try {
       out = await ctx.step(token);
     } catch (e) {
-      const errToken =
-        e instanceof GssError ? (e as GssError & { outputToken?: Uint8Array }).outputToken : undefined;
+      const errToken = ctx.errorToken;
       if (errToken?.length) stream.send(TOKEN_CONTEXT, errToken);
       log(`GSS-API error accepting context: ${e instanceof Error ? e.message : String(e)}`);
       throw e;

@@ -86,6 +86,7 @@ export function execAsync(
       clearTimeout(timer);
       resolve({ code, stdout, stderr });
     });
+    child.stdin?.on('error', () => {}); // a child that exits without reading stdin: EPIPE is not an error here
     child.stdin?.end(opts.input ?? '');
   });
 }
