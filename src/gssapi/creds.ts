@@ -256,8 +256,9 @@ async function acquireAcceptor(opts: AcquireOptions): Promise<AcceptorSide> {
 export function acceptorMatcher(name: Name): (p: Principal) => boolean {
   if (name.service === undefined) return (p) => principalEquals(p, name.principal);
   const service = name.service;
-  // The canonicalized host when one was given; none matches any host.
-  const host = name.host === undefined ? undefined : name.principal.components[1];
+  // The canonicalized host when one was given; none (or ignore_acceptor_hostname) matches any.
+  const ignoreHost = name.host === undefined || loadProfile().config.ignoreAcceptorHostname;
+  const host = ignoreHost ? undefined : name.principal.components[1];
   return (p) =>
     p.components.length === 2 &&
     p.components[0] === service &&
