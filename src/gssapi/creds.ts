@@ -11,6 +11,7 @@ import { toHex } from '../util/bytes.js';
 import { nowSeconds } from '../util/clock.js';
 import { type AcceptorSide, credsInternals, type InitiatorSide } from './creds-internal.js';
 import { getInitialTgt, isTgtFor } from './kdc-glue.js';
+import { loadKeytab } from './keytab-cache.js';
 import { MINOR } from './minor.js';
 import { Name } from './names.js';
 import { PrivateCcache } from './private-ccache.js';
@@ -226,7 +227,7 @@ async function acquireAcceptor(opts: AcquireOptions): Promise<AcceptorSide> {
   const name = opts.name;
   let kt: Keytab | undefined;
   try {
-    kt = await readKeytab(keytabName);
+    kt = await loadKeytab(keytabName);
   } catch (e) {
     // MIT: krb5_kt_have_content says KRB5_KT_NOTFOUND without a name; with one, the lookup's own
     // error (ENOENT for a missing file).

@@ -26,6 +26,7 @@ import { Name } from '../../../src/gssapi/names.js';
 import { GssError } from '../../../src/gssapi/status.js';
 import { type Kdc, startKdc } from '../../../src/krb5/kdc/index.js';
 import { utf8 } from '../../../src/util/bytes.js';
+import { setClockOffset } from '../../../src/util/clock.js';
 
 const REALM = 'UNIT.GSS';
 const ENV_KEYS = ['KRB5_CONFIG', 'KRB5CCNAME', 'KRB5_KTNAME', 'KRB5_CLIENT_KTNAME'] as const;
@@ -148,6 +149,37 @@ describe('SecurityContext, our initiator with our acceptor (embedded KDC)', () =
     assert.equal(i.acceptorSubkey, undefined);
     assert.equal(a.sendSeq, i.sendSeq);
     assert.deepEqual(ini.unwrap(acc.wrap(utf8('back'))).message, utf8('back'));
+  });
+
+  it('an expired context: lifetime 0, contextTime and per-message calls are CONTEXT_EXPIRED', async () => {
+    const { ini, acc } = await establish();
+    const tok = ini.wrap(utf8('before'));
+    setClockOffset(2 * 86400 * 1000);
+    try {
+      assert.equal(ini.lifetime, 0);
+      assert.equal(acc.lifetime, 0);
+      for (const ctx of [ini, acc]) {
+        assert.throws(
+          () => ctx.contextTime(),
+          (e: GssError) => e.code === 'GSS_S_CONTEXT_EXPIRED',
+        );
+        assert.throws(
+          () => ctx.wrap(utf8('x')),
+          (e: GssError) => e.code === 'GSS_S_CONTEXT_EXPIRED',
+        );
+        assert.throws(
+          () => ctx.getMic(utf8('x')),
+          (e: GssError) => e.code === 'GSS_S_CONTEXT_EXPIRED',
+        );
+      }
+      assert.throws(
+        () => acc.unwrap(tok),
+        (e: GssError) => e.code === 'GSS_S_CONTEXT_EXPIRED',
+      );
+    } finally {
+      setClockOffset(0);
+    }
+    assert.deepEqual(acc.unwrap(tok).message, utf8('before'));
   });
 
   it('the service ticket is cached in the ccache (a second context asks no KDC)', async () => {
