@@ -67,7 +67,7 @@ export async function startSampleServer(opts: SampleServerOptions): Promise<Samp
     ...(opts.keytab ? { keytab: opts.keytab } : {}),
   });
   const sealKey = randomBytes(32);
-  const pool = opts.workers ? await WorkerPool.start(opts.workers, sealKey, opts.worker) : undefined;
+  const pool = opts.workers ? await WorkerPool.start(opts.workers, sealKey, opts.worker, log) : undefined;
   const active = new Set<Promise<void>>();
   let server: Server;
 
