@@ -46,13 +46,23 @@ export function makeKrbCred(cred: CachedCredential, key: Key, seqNumber: number,
   });
 }
 
+/** rd_and_store_for_creds: every failure is GSS_S_FAILURE with the Kerberos code. */
+function asFailure<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof GssError) throw new GssError(GSS_S_FAILURE, e.minor, e.message, { cause: e });
+    throw e;
+  }
+}
+
 /**
  * krb5_rd_cred as MIT's acceptor calls it: the enc-part decrypted with the initiator's subkey,
  * else the session key, else taken as plain text (RFC 6448, etype 0). Errors are GSS_S_FAILURE
  * with the Kerberos code.
  */
 export function readKrbCred(bytes: Uint8Array, keys: readonly Key[]): CachedCredential[] {
-  const krbCred = decodeKrbCred(bytes);
+  const krbCred = asFailure(() => decodeKrbCred(bytes));
   let plain: Uint8Array | undefined;
   if (krbCred.encPart.etype === 0) plain = krbCred.encPart.cipher;
   for (const k of keys) {
@@ -63,9 +73,9 @@ export function readKrbCred(bytes: Uint8Array, keys: readonly Key[]): CachedCred
       // try the next key, as decrypt_encpart does
     }
   }
-  if (!plain)
-    throw new GssError(GSS_S_FAILURE, MINOR.KRB5KRB_AP_ERR_BAD_INTEGRITY, 'cannot decrypt KRB-CRED');
-  const enc = decodeEncKrbCredPart(plain);
+  // MIT's second krb5_rd_cred, with no keys, reads the ciphertext as a plain EncKrbCredPart: a
+  // KRB-CRED that no key opens fails with that decoder's (ASN.1) error.
+  const enc = asFailure(() => decodeEncKrbCredPart(plain ?? krbCred.encPart.cipher));
   if (enc.ticketInfo.length !== krbCred.tickets.length) {
     throw new GssError(GSS_S_FAILURE, MINOR.KRB5KRB_AP_ERR_MSG_TYPE, 'KRB-CRED ticket count mismatch');
   }
