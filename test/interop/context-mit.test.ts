@@ -168,6 +168,56 @@ describe('context establishment with MIT krb5', { skip: interopSkip() }, () => {
     }
   }
 
+  describe('RFC 4537 enctype negotiation: an acceptor subkey stronger than the session key', () => {
+    let kt: string;
+    before(() => {
+      // A service with only aes256-sha1 keys: its session keys are aes256-sha1, while both sides
+      // prefer aes256-sha384, so the initiator sends an EtypeList and the acceptor's subkey is 20.
+      realm.kadmin('addprinc -randkey -e aes256-cts-hmac-sha1-96:normal neg/localhost');
+      kt = `${realm.dir}/neg.keytab`;
+      realm.kadmin(`ktadd -k ${kt} -norandkey neg/localhost`);
+      realm.writeKrb5Conf([
+        'default_tgs_enctypes = aes256-cts-hmac-sha384-192 aes256-cts-hmac-sha1-96',
+        'permitted_enctypes = aes256-cts-hmac-sha384-192 aes256-cts-hmac-sha1-96',
+      ]);
+    });
+    after(() => realm.writeKrb5Conf([]));
+
+    it('our initiator, MIT acceptor', async () => {
+      const p = startMitPeer({ ...realm.env, KRB5_KTNAME: `FILE:${kt}` });
+      try {
+        await p.ok({ op: 'accept' });
+        const ctx = SecurityContext.initiate({ target: Name.hostbased('neg@localhost') });
+        const r = await p.ok({ op: 'step', token: toHex((await ctx.step())!) });
+        await ctx.step(fromHex(String(r.token)));
+        const st = getContextState(ctx)!;
+        assert.equal(st.sessionKey.enctype, 18);
+        assert.equal(st.acceptorSubkey?.enctype, 20);
+        const w = await p.ok({ op: 'wrap', msg: toHex(utf8('negotiated')) });
+        assert.deepEqual(ctx.unwrap(fromHex(String(w.token))).message, utf8('negotiated'));
+        assert.equal(
+          (await p.ok({ op: 'unwrap', token: toHex(ctx.wrap(utf8('back'))) })).msg,
+          toHex(utf8('back')),
+        );
+      } finally {
+        await p.close();
+      }
+    });
+
+    it('MIT initiator, our acceptor', async () => {
+      const a = await peer.ok({ op: 'init', target: 'neg@localhost', flags: ['mutual'] });
+      const ctx = SecurityContext.accept({
+        credentials: await Credentials.acquire({ usage: 'accept', keytab: `FILE:${kt}` }),
+      });
+      const rep = await ctx.step(fromHex(String(a.token)));
+      await peer.ok({ op: 'step', token: toHex(rep!) });
+      const st = getContextState(ctx)!;
+      assert.equal(st.sessionKey.enctype, 18);
+      assert.equal(st.acceptorSubkey?.enctype, 20);
+      await messagesBothWays(ctx);
+    });
+  });
+
   describe('channel bindings (RFC 2744 structures, RFC 4121 4.1.1.2 hash)', () => {
     before(() => realm.writeKrb5Conf([]));
     const cb = {
