@@ -206,7 +206,7 @@ async function acquireInitiator(opts: AcquireOptions): Promise<InitiatorSide> {
 }
 
 /** Gets a TGT with the client keytab into the side's ccache (initialized for it). */
-export async function refreshFromKeytab(side: InitiatorSide, kt: Keytab): Promise<number> {
+async function refreshFromKeytab(side: InitiatorSide, kt: Keytab): Promise<number> {
   const tgt = await getInitialTgt(side.name.principal, { keytab: kt });
   await side.ccache.initialize(tgt.client);
   await side.ccache.store(tgt);

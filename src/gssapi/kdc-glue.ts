@@ -27,7 +27,7 @@ export function isTgtFor(server: Principal, realm: string): boolean {
   );
 }
 
-export function tgtPrincipal(realm: string): Principal {
+function tgtPrincipal(realm: string): Principal {
   return { nameType: NT_SRV_INST, components: ['krbtgt', realm], realm };
 }
 

@@ -187,7 +187,7 @@ function hasUnescapedAt(text: string): boolean {
 }
 
 /** sn2princ.c expand_hostname without DNS. */
-export function canonicalHost(host: string): string {
+function canonicalHost(host: string): string {
   let h = host;
   if (!h.includes('.')) {
     const domain = qualifyShortname();
