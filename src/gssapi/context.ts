@@ -4,8 +4,7 @@
  * state is one ContextState record (./context-state.ts) that the per-message functions
  * (./tokens/) work on and that export.ts serializes through ./context-internal.ts.
  */
-import { forgetDerivedKeys, randomBytes } from '../crypto/index.js';
-import { toHex } from '../util/bytes.js';
+import { forgetDerivedKeys } from '../crypto/index.js';
 import { nowSeconds } from '../util/clock.js';
 import { acceptorStep, errorTokens } from './accept.js';
 import type { ChannelBindings } from './bindings.js';
@@ -18,6 +17,7 @@ import {
   GSS_C_MUTUAL_FLAG,
   GSS_C_REPLAY_FLAG,
   GSS_C_SEQUENCE_FLAG,
+  GSS_C_TRANS_FLAG,
 } from './context-state.js';
 import { Credentials } from './creds.js';
 import { credsInternals } from './creds-internal.js';
@@ -25,7 +25,6 @@ import { type ExportOptions, encodeExportToken } from './export-token.js';
 import { initiatorFirstStep, initiatorSecondStep, type PendingInitiator } from './init.js';
 import { MINOR } from './minor.js';
 import { Name } from './names.js';
-import { PrivateCcache } from './private-ccache.js';
 import { loadProfile } from './profile-view.js';
 import {
   GSS_S_CONTEXT_EXPIRED,
@@ -168,16 +167,7 @@ export class SecurityContext {
         if (!side) throw new GssError(GSS_S_NO_CRED, 0, 'credentials cannot accept');
         try {
           const r = await acceptorStep(side, token, o.channelBindings);
-          if (r.delegated) {
-            const cc = new PrivateCcache(`gss-deleg-${toHex(randomBytes(8))}`);
-            await cc.initialize(r.delegated.client);
-            await cc.store(r.delegated);
-            this.#delegated = Credentials.fromCcache(
-              cc,
-              Name.fromPrincipal(r.delegated.client),
-              r.delegated.endtime,
-            );
-          }
+          if (r.delegated) this.#delegated = await Credentials.fromDelegated(r.delegated);
           this.#establish(r.state);
           return r.output;
         } catch (e) {
@@ -270,7 +260,9 @@ export class SecurityContext {
     const s = getContextState(this);
     if (s) return s.flags;
     const p = this.#phase;
-    return p.kind === 'init-wait' ? p.pending.state.flags : 0;
+    // RFC 2743 2.2.8: TRANS is reported only once the context is established (and exportable);
+    // MIT sets it from the first step (docs/export-token.md).
+    return p.kind === 'init-wait' ? p.pending.state.flags & ~GSS_C_TRANS_FLAG : 0;
   }
   get locallyInitiated(): boolean {
     if (deadContexts.has(this)) throw noContext();

@@ -56,9 +56,17 @@ export class Credentials {
     return new Credentials(usage, initiator, acceptor);
   }
 
-  /** @internal Credentials around a ccache we already hold (delegated credentials). */
-  static fromCcache(ccache: CredentialCache, name: Name, expire: number): Credentials {
-    return new Credentials('initiate', { ccache, name, expire, ownsCcache: true });
+  /** @internal Initiator credentials holding a delegated TGT, in a private cache. */
+  static async fromDelegated(tgt: CachedCredential): Promise<Credentials> {
+    const ccache = new PrivateCcache(`gss-deleg-${toHex(randomBytes(8))}`);
+    await ccache.initialize(tgt.client);
+    await ccache.store(tgt);
+    return new Credentials('initiate', {
+      ccache,
+      name: Name.fromPrincipal(tgt.client),
+      expire: tgt.endtime,
+      ownsCcache: true,
+    });
   }
 
   get usage(): CredentialUsage {
