@@ -56,15 +56,18 @@ export function cbcDecryptor(key: SecretKey): Decipher {
  * a zero initial cipher state, chained by the caller through `next`.
  */
 export function aesEncryptBlocks(key: Uint8Array, first: Uint8Array, count: number): Uint8Array {
-  const c = createCipheriv(ecbName(key.length), key, null);
-  c.setAutoPadding(false);
-  const out = new Uint8Array(count * BLOCK);
-  let block: Uint8Array = first;
-  for (let i = 0; i < count; i++) {
-    block = c.update(block);
-    out.set(block, i * BLOCK);
+  if (count === 1) {
+    const c = createCipheriv(ecbName(key.length), key, null);
+    c.setAutoPadding(false);
+    return plain(c.update(first));
   }
-  return out;
+  // E(first), E(E(first)), ...: CBC with a zero IV over `first` then zero blocks chains exactly
+  // so (C(i) = E(0 ^ C(i-1))), in one OpenSSL call.
+  const c = createCipheriv(cbcName(key.length), key, ZERO_BLOCK);
+  c.setAutoPadding(false);
+  const input = new Uint8Array(count * BLOCK);
+  input.set(first, 0);
+  return plain(c.update(input));
 }
 
 /** A plain Uint8Array view of a Buffer (same memory), so callers never receive Buffer objects. */
@@ -106,8 +109,17 @@ export function md5(data: Uint8Array): Uint8Array {
   return digest('md5', data);
 }
 
+/**
+ * CSPRNG bytes. Small requests (keys, sequence numbers, nonces) are copied out of the pooled
+ * block below and zeroed there: one OpenSSL call per 4 KiB instead of one (about 2 us) each.
+ */
 export function randomBytes(n: number): Uint8Array {
-  return new Uint8Array(nodeRandomBytes(n));
+  if (n > 256) return new Uint8Array(nodeRandomBytes(n));
+  const at = poolAt;
+  const out = confounderBytes(n).slice();
+  if (poolAt === at + n) pool.fill(0, at, at + n);
+  else pool.fill(0, 0, n);
+  return out;
 }
 
 /**

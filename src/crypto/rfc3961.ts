@@ -29,7 +29,23 @@ export function usageConstant(usage: number, kind: number): Uint8Array {
  */
 export function dk(base: Uint8Array, constant: Uint8Array, outBytes: number): Uint8Array {
   const blocks = Math.ceil(outBytes / 16);
-  return aesEncryptBlocks(base, nfold(constant, 16), blocks).slice(0, outBytes);
+  return aesEncryptBlocks(base, foldedConstant(constant), blocks).slice(0, outBytes);
+}
+
+/**
+ * n-fold of a derivation constant to one block, memoized: the constants are public (key usage
+ * and kind), few, and n-fold costs far more than the AES that follows (it ran for every new
+ * session key and subkey). Bounded so that callers passing many distinct constants cannot grow it.
+ */
+const folded = new Map<string, Uint8Array>();
+function foldedConstant(constant: Uint8Array): Uint8Array {
+  const id = constant.join(',');
+  let f = folded.get(id);
+  if (!f) {
+    f = nfold(constant, 16);
+    if (folded.size < 1024) folded.set(id, f);
+  }
+  return f;
 }
 
 /** The profile of a key, with its length checked (MIT verify_key: KRB5_BAD_KEYSIZE). */
