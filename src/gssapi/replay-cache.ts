@@ -5,8 +5,6 @@
  * time has passed. The interface is one call, so a cache shared between the processes of one
  * server (a file or a socket to a keeper process) can replace the in-process one.
  */
-import { toHex } from '../util/bytes.js';
-
 export interface ReplayCache {
   /**
    * Records `tag` until `expiresAt` (milliseconds since the epoch). Returns false when the tag was
@@ -27,7 +25,8 @@ export class MemoryReplayCache implements ReplayCache {
 
   checkAndStore(tag: Uint8Array, expiresAt: number): boolean {
     const now = this.#now();
-    const key = toHex(tag);
+    // One char per byte: half the memory of hex for a cache that holds minutes of AP-REQs.
+    const key = String.fromCharCode(...tag);
     const seen = this.#entries.get(key);
     if (seen !== undefined && seen > now) return false;
     this.#entries.set(key, expiresAt);
