@@ -30,7 +30,10 @@ function tryKey(ticket: Ticket, key: Key, permitted: readonly number[]): EncTick
   if (!permitted.includes(etype)) return MINOR.KRB5_NOPERM_ETYPE;
   let plain: Uint8Array;
   try {
-    plain = decrypt({ enctype: etype, keyvalue: key.keyvalue }, KU_TICKET, ticket.encPart.cipher);
+    // The keytab's own Key object when the enctype is the same, so its derived keys stay cached
+    // (src/crypto caches them per Key object) from one AP-REQ to the next.
+    const k = key.enctype === etype ? key : { enctype: etype, keyvalue: key.keyvalue };
+    plain = decrypt(k, KU_TICKET, ticket.encPart.cipher);
   } catch {
     return MINOR.KRB5KRB_AP_ERR_BAD_INTEGRITY;
   }
