@@ -129,7 +129,13 @@ export function decodeExportToken(token: Uint8Array, opts: ExportOptions = {}): 
     const sealed = r.bytes(n, 'sealed body');
     r.end();
     const head = token.subarray(0, r.offset - n);
-    const body = aeadOpen(opts.key, nonce, sealed, head);
+    let body: Uint8Array;
+    try {
+      body = aeadOpen(opts.key, nonce, sealed, head);
+    } catch {
+      // A flipped bit or another key: the minor code docs/export-token.md gives both cases.
+      throw bad('authentication failed', MINOR.KRB5KRB_AP_ERR_BAD_INTEGRITY);
+    }
     try {
       return { state: decodeContextBody(body, keyLength), tokenId: toHex(tokenId), sealed: true };
     } finally {
