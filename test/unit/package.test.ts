@@ -1,0 +1,71 @@
+/**
+ * The published shape: `gssapi-ts` resolves through package.json#exports for both require() (the
+ * CommonJS clients such as pg and kafkajs) and import, with the same public names, and the `gss`
+ * bin runs. Uses the build (`npm test` builds first; built here if missing or older than src/index.ts).
+ */
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { before, describe, it } from 'node:test';
+
+const NAMES = [
+  'SecurityContext',
+  'Credentials',
+  'Name',
+  'GssError',
+  'importSecContext',
+  'exportSecContext',
+  'releaseBuffer',
+  'displayStatus',
+  'startKdc',
+  'GSS_S_NO_CONTEXT',
+];
+
+function nodeEval(args: string[]): string {
+  return execFileSync(process.execPath, args, { encoding: 'utf8', cwd: process.cwd() });
+}
+
+describe('package shape', () => {
+  before(() => {
+    const stale = (f: string) => !existsSync(f) || statSync(f).mtimeMs < statSync('src/index.ts').mtimeMs;
+    if (stale('dist/cjs/index.js') || stale('dist/esm/index.js')) {
+      execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
+    }
+  });
+
+  it('require("gssapi-ts") gives the CommonJS build with the public API', () => {
+    const out = nodeEval([
+      '-e',
+      `const g = require('gssapi-ts'); console.log(JSON.stringify(${JSON.stringify(NAMES)}.map((n) => typeof g[n])), require.resolve('gssapi-ts'))`,
+    ]);
+    const [types, resolved] = out.trim().split(' ');
+    assert.ok(!JSON.parse(types).includes('undefined'), out);
+    assert.match(resolved, /dist\/cjs\/index\.js$/);
+  });
+
+  it('import "gssapi-ts" gives the ES module build with the same names', () => {
+    const out = nodeEval([
+      '--input-type=module',
+      '-e',
+      `const g = await import('gssapi-ts'); console.log(JSON.stringify(${JSON.stringify(NAMES)}.map((n) => typeof g[n])))`,
+    ]);
+    assert.ok(!JSON.parse(out).includes('undefined'), out);
+  });
+
+  it('a GssError from the CommonJS build carries RFC 2744 numbers', () => {
+    const out = nodeEval([
+      '-e',
+      `const { GssError, GSS_S_NO_CONTEXT } = require('gssapi-ts'); const e = new GssError(GSS_S_NO_CONTEXT); console.log(e.major, e.code, e instanceof Error)`,
+    ]);
+    assert.equal(out.trim(), '524288 GSS_S_NO_CONTEXT true');
+  });
+
+  it('ships type declarations and a gss bin that runs', () => {
+    const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
+    assert.ok(existsSync(pkg.exports['.'].import.types));
+    assert.ok(existsSync(pkg.exports['.'].require.types));
+    const r = spawnSync(process.execPath, [pkg.bin.gss, 'help'], { encoding: 'utf8' });
+    assert.equal(r.status, 0);
+    assert.match(r.stdout, /usage: gss <command>/);
+  });
+});
