@@ -62,7 +62,8 @@ export class CtsKey {
       let cbc: Buffer; // C1..Cm contiguous, or only C(m-1)..Cm (large messages)
       let cbcAt: number; // offset of cbc's first byte among C1..Cm
       if (padded <= GATHER) {
-        const input = Buffer.alloc(padded);
+        const input = Buffer.allocUnsafe(padded);
+        input.fill(0, n); // CBC pads the last block with zeros
         let off = 0;
         for (const p of parts) {
           input.set(p, off);
@@ -145,7 +146,7 @@ export class CtsKey {
         out = d.update(buf.subarray(0, BLOCK * m)); // the last block is garbage, overwritten
         chain = buf.subarray(BLOCK * (m - 1), BLOCK * m);
       } else {
-        out = Buffer.allocUnsafeSlow(BLOCK * m);
+        out = Buffer.allocUnsafe(BLOCK * m);
         d.update(buf.subarray(0, xAt + BLOCK)).copy(out, 0);
         chain = x;
       }

@@ -12,6 +12,7 @@ import {
   type Decipher,
   type KeyObject,
   randomBytes as nodeRandomBytes,
+  hash as oneShotHash,
   pbkdf2Sync,
   timingSafeEqual,
 } from 'node:crypto';
@@ -75,8 +76,75 @@ function plain(b: Buffer): Uint8Array {
   return new Uint8Array(b.buffer, b.byteOffset, b.length);
 }
 
+const HASH_BLOCK: Record<HashName, number> = { sha1: 64, sha256: 64, sha384: 128 };
+const HASH_BYTES: Record<HashName, number> = { sha1: 20, sha256: 32, sha384: 48 };
+/** Up to this much input, HMAC goes through two one-shot hashes (below). */
+const ONE_SHOT_MAX = 2048;
+
+/**
+ * A derived MAC key (Ki, Kc), made once per derived key. Small inputs take RFC 2104 literally,
+ * H(K ^ opad | H(K ^ ipad | m)), with two one-shot `crypto.hash` calls on pooled buffers: no
+ * Hmac object to build per message, which costs more than hashing a small message. Larger inputs
+ * stream through createHmac on the key object. The pads are zeroed in the scratch buffers after use.
+ */
+export class MacKey {
+  readonly key: SecretKey;
+  readonly #bytes: Uint8Array;
+  #pads: { hash: HashName; ipad: Uint8Array; opad: Uint8Array } | undefined;
+
+  constructor(bytes: Uint8Array) {
+    this.key = createSecretKey(bytes);
+    this.#bytes = bytes.slice();
+  }
+
+  #padsFor(hash: HashName): { ipad: Uint8Array; opad: Uint8Array } {
+    if (this.#pads?.hash === hash) return this.#pads;
+    const block = HASH_BLOCK[hash];
+    const ipad = new Uint8Array(block).fill(0x36);
+    const opad = new Uint8Array(block).fill(0x5c);
+    // Derived keys are never longer than a block (RFC 2104's hashing of long keys is not needed).
+    for (let i = 0; i < this.#bytes.length; i++) {
+      ipad[i] ^= this.#bytes[i];
+      opad[i] ^= this.#bytes[i];
+    }
+    this.#pads = { hash, ipad, opad };
+    return this.#pads;
+  }
+
+  mac(hash: HashName, parts: readonly Uint8Array[]): Uint8Array {
+    let n = 0;
+    for (const p of parts) n += p.length;
+    if (n > ONE_SHOT_MAX || typeof oneShotHash !== 'function' || this.#bytes.length > HASH_BLOCK[hash]) {
+      const h = createHmac(hash, this.key);
+      for (const p of parts) h.update(p);
+      return plain(h.digest());
+    }
+    const { ipad, opad } = this.#padsFor(hash);
+    const block = ipad.length;
+    const inner = Buffer.allocUnsafe(block + n);
+    inner.set(ipad, 0);
+    let at = block;
+    for (const p of parts) {
+      inner.set(p, at);
+      at += p.length;
+    }
+    const outer = Buffer.allocUnsafe(block + HASH_BYTES[hash]);
+    outer.set(opad, 0);
+    outer.set(oneShotHash(hash, inner, 'buffer') as Buffer, block);
+    inner.fill(0, 0, block);
+    const out = oneShotHash(hash, outer, 'buffer') as Buffer;
+    outer.fill(0, 0, block);
+    return plain(out);
+  }
+}
+
 /** HMAC over the concatenation of `parts`, without concatenating them. */
-export function hmac(hash: HashName, key: SecretKey | Uint8Array, parts: readonly Uint8Array[]): Uint8Array {
+export function hmac(
+  hash: HashName,
+  key: MacKey | SecretKey | Uint8Array,
+  parts: readonly Uint8Array[],
+): Uint8Array {
+  if (key instanceof MacKey) return key.mac(hash, parts);
   const h = createHmac(hash, key);
   for (const p of parts) h.update(p);
   return plain(h.digest());

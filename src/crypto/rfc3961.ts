@@ -7,7 +7,7 @@ import { GSS_S_FAILURE, GssError } from '../gssapi/status.js';
 import { CtsKey } from './cts.js';
 import type { Key } from './key.js';
 import { nfold } from './nfold.js';
-import { aesEncryptBlocks, type SecretKey, secretKey } from './primitives.js';
+import { aesEncryptBlocks, MacKey } from './primitives.js';
 import { type EnctypeProfile, getProfile } from './profiles.js';
 
 /** The last byte of a derivation constant (RFC 3961 section 5.3). */
@@ -61,9 +61,9 @@ export function profileOfKey(key: Key): EnctypeProfile {
  * Derived keys, cached per Key object (so per-message calls do not re-derive). A WeakMap: the
  * cache dies with the Key. Slots are numbers chosen by the caller (usage, kind, family).
  */
-const cache = new WeakMap<Key, Map<number, SecretKey | CtsKey>>();
+const cache = new WeakMap<Key, Map<number, MacKey | CtsKey>>();
 
-function cached<T extends SecretKey | CtsKey>(key: Key, slot: number, make: () => T): T {
+function cached<T extends MacKey | CtsKey>(key: Key, slot: number, make: () => T): T {
   let slots = cache.get(key);
   if (!slots) {
     slots = new Map();
@@ -78,10 +78,10 @@ function cached<T extends SecretKey | CtsKey>(key: Key, slot: number, make: () =
 }
 
 /** A derived MAC or checksum key (Ki, Kc), derived once per Key object and slot. */
-export function cachedKey(key: Key, slot: number, derive: () => Uint8Array): SecretKey {
+export function cachedKey(key: Key, slot: number, derive: () => Uint8Array): MacKey {
   return cached(key, slot, () => {
     const bytes = derive();
-    const k = secretKey(bytes);
+    const k = new MacKey(bytes);
     bytes.fill(0);
     return k;
   });

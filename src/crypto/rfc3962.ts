@@ -6,14 +6,14 @@
 
 import type { CtsKey } from './cts.js';
 import type { Key } from './key.js';
-import { constantTimeEqual, digest, hmac, pbkdf2, type SecretKey } from './primitives.js';
+import { constantTimeEqual, digest, hmac, type MacKey, pbkdf2 } from './primitives.js';
 import type { EnctypeProfile } from './profiles.js';
 import { cachedCtsKey, cachedKey, dk, KC, KE, KI, PRF_SLOT, slotOf, usageConstant } from './rfc3961.js';
 
 const KERBEROS = new TextEncoder().encode('kerberos');
 const PRF_CONSTANT = new TextEncoder().encode('prf');
 
-function derived(p: EnctypeProfile, key: Key, usage: number, kind: number): SecretKey {
+function derived(p: EnctypeProfile, key: Key, usage: number, kind: number): MacKey {
   return cachedKey(key, slotOf(usage, kind, 'rfc3962'), () =>
     dk(key.keyvalue, usageConstant(usage, kind), p.keyBytes),
   );

@@ -6,7 +6,7 @@
 
 import type { CtsKey } from './cts.js';
 import type { Key } from './key.js';
-import { constantTimeEqual, type HashName, hmac, pbkdf2, type SecretKey } from './primitives.js';
+import { constantTimeEqual, type HashName, hmac, type MacKey, pbkdf2 } from './primitives.js';
 import type { EnctypeProfile } from './profiles.js';
 import { cachedCtsKey, cachedKey, KC, KE, KI, slotOf, usageConstant } from './rfc3961.js';
 
@@ -36,7 +36,7 @@ export function deriveKeyBytes(p: EnctypeProfile, base: Uint8Array, usage: numbe
   return kdfHmacSha2(p.hash, base, usageConstant(usage, kind), kind === KE ? p.keyBytes : p.macBytes);
 }
 
-function derived(p: EnctypeProfile, key: Key, usage: number, kind: number): SecretKey {
+function derived(p: EnctypeProfile, key: Key, usage: number, kind: number): MacKey {
   return cachedKey(key, slotOf(usage, kind, 'rfc8009'), () => deriveKeyBytes(p, key.keyvalue, usage, kind));
 }
 

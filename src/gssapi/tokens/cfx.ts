@@ -128,6 +128,22 @@ export function openToken(ctx: ContextState, input: Uint8Array, expected: number
   return { token, flags, key, seqnum };
 }
 
+/**
+ * The concatenation of `parts` in a pooled buffer (Buffer.allocUnsafe, every byte written): for
+ * small tokens a fresh zeroed ArrayBuffer costs more than the copy. A plain Uint8Array view.
+ */
+export function joinBytes(...parts: readonly Uint8Array[]): Uint8Array {
+  let n = 0;
+  for (const p of parts) n += p.length;
+  const b = Buffer.allocUnsafe(n);
+  let at = 0;
+  for (const p of parts) {
+    b.set(p, at);
+    at += p.length;
+  }
+  return new Uint8Array(b.buffer, b.byteOffset, n);
+}
+
 /** MIT's gss_krb5int_rotate_left: rotate left by rrc mod length (the receiver undoes RFC 4121 4.2.5). */
 export function rotateLeft(data: Uint8Array, rrc: number): Uint8Array {
   if (data.length === 0) return data;

@@ -4,13 +4,13 @@
  * header, whose EC and RRC are 0xFFFF.
  */
 import { getProfile, makeChecksum, verifyChecksum } from '../../crypto/index.js';
-import { concat } from '../../util/bytes.js';
 import type { ContextState } from '../context-state.js';
 import { MINOR } from '../minor.js';
 import { GSS_S_BAD_SIG, GSS_S_DEFECTIVE_TOKEN, GssError } from '../status.js';
 import {
   checkQop,
   HEADER_BYTES,
+  joinBytes,
   makeHeader,
   nextSendSeq,
   openToken,
@@ -27,9 +27,9 @@ export function getMic(ctx: ContextState, message: Uint8Array, qop = 0): Uint8Ar
   checkQop(qop);
   const key = sendKey(ctx);
   const header = makeHeader(TOK_ID_MIC, sendFlags(ctx), 0xffff, 0xffff, ctx.sendSeq);
-  const checksum = makeChecksum(key, sendUsage(ctx, false), concat(message, header));
+  const checksum = makeChecksum(key, sendUsage(ctx, false), joinBytes(message, header));
   nextSendSeq(ctx);
-  return concat(header, checksum);
+  return joinBytes(header, checksum);
 }
 
 /**
@@ -46,7 +46,7 @@ export function verifyMic(ctx: ContextState, message: Uint8Array, token: Uint8Ar
   if (checksum.length !== getProfile(t.key.enctype).checksumBytes) {
     throw new GssError(GSS_S_BAD_SIG, MINOR.KRB5_BAD_MSIZE);
   }
-  if (!verifyChecksum(t.key, receiveUsage(ctx, false), concat(message, header), checksum)) {
+  if (!verifyChecksum(t.key, receiveUsage(ctx, false), joinBytes(message, header), checksum)) {
     throw new GssError(GSS_S_BAD_SIG, 0);
   }
   return checkSeqState(ctx.recv, t.seqnum);

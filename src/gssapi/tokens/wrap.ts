@@ -15,7 +15,6 @@ import {
   makeChecksum,
   verifyChecksum,
 } from '../../crypto/index.js';
-import { concat } from '../../util/bytes.js';
 import type { ContextState } from '../context-state.js';
 import { MINOR } from '../minor.js';
 import { GSS_S_BAD_SIG, GSS_S_DEFECTIVE_TOKEN, GssError, isGssError } from '../status.js';
@@ -23,6 +22,7 @@ import {
   checkQop,
   FLAG_SEALED,
   HEADER_BYTES,
+  joinBytes,
   makeHeader,
   nextSendSeq,
   openToken,
@@ -51,16 +51,16 @@ export function wrap(ctx: ContextState, message: Uint8Array, confidential: boole
   if (confidential) {
     // RFC 4121 4.2.4: encrypt message | filler (EC = 0 here) | header, header sent in clear.
     const header = makeHeader(TOK_ID_WRAP, sendFlags(ctx) | FLAG_SEALED, 0, 0, seq);
-    token = concat(header, encrypt(key, sendUsage(ctx, true), concat(message, header)));
+    token = joinBytes(header, encrypt(key, sendUsage(ctx, true), joinBytes(message, header)));
   } else {
     // The checksum covers message | header with EC and RRC 0; EC then carries its length.
     const flags = sendFlags(ctx);
     const checksum = makeChecksum(
       key,
       sendUsage(ctx, true),
-      concat(message, makeHeader(TOK_ID_WRAP, flags, 0, 0, seq)),
+      joinBytes(message, makeHeader(TOK_ID_WRAP, flags, 0, 0, seq)),
     );
-    token = concat(makeHeader(TOK_ID_WRAP, flags, checksum.length, 0, seq), message, checksum);
+    token = joinBytes(makeHeader(TOK_ID_WRAP, flags, checksum.length, 0, seq), message, checksum);
   }
   nextSendSeq(ctx);
   return token;
@@ -119,11 +119,11 @@ export function unwrap(ctx: ContextState, input: Uint8Array): UnwrapResult {
     const msgLen = data.length - ec;
     const plainHeader = Uint8Array.from(header);
     plainHeader.fill(0, 4, 8);
-    const signed = concat(data.subarray(0, msgLen), plainHeader);
+    const signed = joinBytes(data.subarray(0, msgLen), plainHeader);
     if (!verifyChecksum(t.key, receiveUsage(ctx, true), signed, data.subarray(msgLen))) {
       throw new GssError(GSS_S_BAD_SIG, 0);
     }
-    message = data.slice(0, msgLen);
+    message = joinBytes(data.subarray(0, msgLen));
   }
   const supplementary = checkSeqState(ctx.recv, t.seqnum);
   return { message, confidential, supplementary };
