@@ -46,16 +46,17 @@ export class CtsKey {
 
   /**
    * Encrypts the concatenation of `parts` (at least one block in all) from the zero IV into a
-   * fresh buffer with `spare` bytes left at its end for the caller's MAC.
+   * fresh buffer with `spare` bytes left at its end for the caller's MAC, and `lead` bytes left at
+   * its start for the caller's header (so a token needs no second copy).
    */
-  encrypt(parts: readonly Uint8Array[], spare: number): Uint8Array {
+  encrypt(parts: readonly Uint8Array[], spare: number, lead = 0): Uint8Array {
     let n = 0;
     for (const p of parts) n += p.length;
     if (n < BLOCK) throw new RangeError('AES-CTS input shorter than one block');
     const m = Math.ceil(n / BLOCK);
     const padded = BLOCK * m;
     // CBC blocks C1..Cm, gathered as: `head` (all but the last one or two), then the rest.
-    const out = Buffer.allocUnsafeSlow(n + spare);
+    const out = Buffer.allocUnsafeSlow(lead + n + spare);
     this.#enc ??= cbcEncryptor(this.key);
     const c = this.#enc;
     try {
@@ -72,7 +73,7 @@ export class CtsKey {
         xorInto(input, 0, this.#encChain);
         cbc = c.update(input);
         cbcAt = 0;
-        if (m > 1) cbc.copy(out, 0, 0, BLOCK * (m - 2));
+        if (m > 1) cbc.copy(out, lead, 0, BLOCK * (m - 2));
       } else {
         // The first block goes in alone (XORed with the chain); the rest stream through.
         const first = Buffer.alloc(BLOCK);
@@ -83,28 +84,28 @@ export class CtsKey {
           off += Math.min(p.length, BLOCK - off);
         }
         xorInto(first, 0, this.#encChain);
-        c.update(first).copy(out, 0);
+        c.update(first).copy(out, lead);
         let at = BLOCK;
         let skip = BLOCK;
         for (const p of parts) {
           const rest = p.length > skip ? p.subarray(skip) : undefined;
           skip = Math.max(0, skip - p.length);
-          if (rest) at += c.update(rest).copy(out, at);
+          if (rest) at += c.update(rest).copy(out, lead + at);
         }
         // `at` is 16 * floor(n / 16): OpenSSL holds a partial last block until padded.
         const tail = n % BLOCK ? c.update(Buffer.alloc(BLOCK - (n % BLOCK))) : Buffer.alloc(0);
-        cbc = Buffer.concat([out.subarray(BLOCK * (m - 2), at), tail]);
+        cbc = Buffer.concat([out.subarray(lead + BLOCK * (m - 2), lead + at), tail]);
         cbcAt = BLOCK * (m - 2);
       }
       // Output: C1..C(m-2) | Cm | the first r bytes of C(m-1).
       const cm = cbc.subarray(padded - BLOCK - cbcAt, padded - cbcAt);
       this.#encChain = Uint8Array.from(cm);
       if (m === 1) {
-        cm.copy(out, 0);
+        cm.copy(out, lead);
       } else {
         const cPrev = Uint8Array.from(cbc.subarray(padded - 2 * BLOCK - cbcAt, padded - BLOCK - cbcAt));
-        cm.copy(out, BLOCK * (m - 2));
-        out.set(cPrev.subarray(0, n - BLOCK * (m - 1)), BLOCK * (m - 1));
+        cm.copy(out, lead + BLOCK * (m - 2));
+        out.set(cPrev.subarray(0, n - BLOCK * (m - 1)), lead + BLOCK * (m - 1));
       }
     } catch (e) {
       this.#enc = undefined;

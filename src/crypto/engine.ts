@@ -34,7 +34,22 @@ export function encrypt(key: Key, usage: number, plaintext: Uint8Array, confound
   const p = profileOfKey(key);
   const conf = confounder ?? confounderBytes(p.confounderBytes);
   if (conf.length !== p.confounderBytes) throw new RangeError('confounder must be one block');
-  return family(p).encrypt(p, key, usage, plaintext, conf);
+  return family(p).encrypt(p, key, usage, [plaintext], conf);
+}
+
+/**
+ * encrypt() of the concatenation of `parts`, into a buffer whose first `lead` bytes are left
+ * for the caller (a token header in clear before the ciphertext): the whole buffer is returned,
+ * the ciphertext from offset `lead`. Saves the copies of joining the parts and the header.
+ */
+export function encryptParts(
+  key: Key,
+  usage: number,
+  parts: readonly Uint8Array[],
+  lead: number,
+): Uint8Array {
+  const p = profileOfKey(key);
+  return family(p).encrypt(p, key, usage, parts, confounderBytes(p.confounderBytes), lead);
 }
 
 /** Decrypts and checks integrity; GssError(GSS_S_FAILURE, KRB5KRB_AP_ERR_BAD_INTEGRITY) otherwise. */

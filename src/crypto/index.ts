@@ -5,6 +5,7 @@ export {
   defaultSalt,
   encrypt,
   encryptedLength,
+  encryptParts,
   makeChecksum,
   makeChecksumOfType,
   prf,

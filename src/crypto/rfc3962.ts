@@ -35,10 +35,18 @@ export function decrypt(p: EnctypeProfile, key: Key, usage: number, ct: Uint8Arr
   return plain.subarray(p.confounderBytes);
 }
 
-export function encrypt(p: EnctypeProfile, key: Key, usage: number, plaintext: Uint8Array, conf: Uint8Array) {
+/** Encrypts the concatenation of `parts` after `lead` bytes left free (see CtsKey.encrypt). */
+export function encrypt(
+  p: EnctypeProfile,
+  key: Key,
+  usage: number,
+  parts: readonly Uint8Array[],
+  conf: Uint8Array,
+  lead = 0,
+) {
   const h = p.macBytes;
-  const out = encryptionKey(p, key, usage).encrypt([conf, plaintext], h);
-  const mac = hmac('sha1', derived(p, key, usage, KI), [conf, plaintext]);
+  const out = encryptionKey(p, key, usage).encrypt([conf, ...parts], h, lead);
+  const mac = hmac('sha1', derived(p, key, usage, KI), [conf, ...parts]);
   out.set(mac.subarray(0, h), out.length - h);
   return out;
 }

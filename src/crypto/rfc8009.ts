@@ -44,11 +44,19 @@ function encryptionKey(p: EnctypeProfile, key: Key, usage: number): CtsKey {
   return cachedCtsKey(key, slotOf(usage, KE, 'rfc8009'), () => deriveKeyBytes(p, key.keyvalue, usage, KE));
 }
 
-export function encrypt(p: EnctypeProfile, key: Key, usage: number, plaintext: Uint8Array, conf: Uint8Array) {
+/** Encrypts the concatenation of `parts` after `lead` bytes left free (see CtsKey.encrypt). */
+export function encrypt(
+  p: EnctypeProfile,
+  key: Key,
+  usage: number,
+  parts: readonly Uint8Array[],
+  conf: Uint8Array,
+  lead = 0,
+) {
   const h = p.macBytes;
-  const out = encryptionKey(p, key, usage).encrypt([conf, plaintext], h);
+  const out = encryptionKey(p, key, usage).encrypt([conf, ...parts], h, lead);
   const n = out.length - h;
-  const mac = hmac(p.hash, derived(p, key, usage, KI), [ZERO_IV, out.subarray(0, n)]);
+  const mac = hmac(p.hash, derived(p, key, usage, KI), [ZERO_IV, out.subarray(lead, n)]);
   out.set(mac.subarray(0, h), n);
   return out;
 }

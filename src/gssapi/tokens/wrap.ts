@@ -9,8 +9,8 @@
  */
 import {
   decrypt,
-  encrypt,
   encryptedLength,
+  encryptParts,
   getProfile,
   makeChecksum,
   verifyChecksum,
@@ -51,7 +51,8 @@ export function wrap(ctx: ContextState, message: Uint8Array, confidential: boole
   if (confidential) {
     // RFC 4121 4.2.4: encrypt message | filler (EC = 0 here) | header, header sent in clear.
     const header = makeHeader(TOK_ID_WRAP, sendFlags(ctx) | FLAG_SEALED, 0, 0, seq);
-    token = joinBytes(header, encrypt(key, sendUsage(ctx, true), joinBytes(message, header)));
+    token = encryptParts(key, sendUsage(ctx, true), [message, header], HEADER_BYTES);
+    token.set(header, 0);
   } else {
     // The checksum covers message | header with EC and RRC 0; EC then carries its length.
     const flags = sendFlags(ctx);
