@@ -9,14 +9,7 @@
  * that block is XORed into the first block on the way in (encryption) or out (decryption):
  * E(P1 ^ chain ^ chain) = E(P1 ^ 0).
  */
-import {
-  type CbcDecryptor,
-  type CbcEncryptor,
-  cbcDecryptor,
-  cbcEncryptor,
-  type SecretKey,
-  secretKey,
-} from './primitives.js';
+import { type CbcDecryptor, type CbcEncryptor, cbcDecryptor, cbcEncryptor } from './primitives.js';
 
 const BLOCK = 16;
 const ZERO_BLOCK = new Uint8Array(BLOCK);
@@ -34,14 +27,25 @@ function xorInto(dst: Uint8Array, at: number, a: Uint8Array): void {
 }
 
 export class CtsKey {
-  readonly key: SecretKey;
+  /**
+   * Raw key bytes, kept (as MacKey does) so that each CBC context is made straight from them:
+   * a key object first would cost as much again, for keys used once (an AP-REQ's).
+   */
+  readonly #key: Uint8Array;
   #enc: CbcEncryptor | undefined;
   #encChain: Uint8Array = ZERO_BLOCK;
   #dec: CbcDecryptor | undefined;
   #decChain: Uint8Array = ZERO_BLOCK;
 
   constructor(keyBytes: Uint8Array) {
-    this.key = secretKey(keyBytes);
+    this.#key = keyBytes.slice();
+  }
+
+  /** Zeroes the key bytes (forgetDerivedKeys); the CBC contexts are dropped for GC. */
+  wipe(): void {
+    this.#key.fill(0);
+    this.#enc = undefined;
+    this.#dec = undefined;
   }
 
   /**
@@ -57,7 +61,7 @@ export class CtsKey {
     const padded = BLOCK * m;
     // CBC blocks C1..Cm, gathered as: `head` (all but the last one or two), then the rest.
     const out = Buffer.allocUnsafeSlow(lead + n + spare);
-    this.#enc ??= cbcEncryptor(this.key);
+    this.#enc ??= cbcEncryptor(this.#key);
     const c = this.#enc;
     try {
       let cbc: Buffer; // C1..Cm contiguous, or only C(m-1)..Cm (large messages)
@@ -125,7 +129,7 @@ export class CtsKey {
    */
   decrypt(src: Uint8Array, n: number): Uint8Array {
     if (n < BLOCK || n > src.length) throw new RangeError('AES-CTS input shorter than one block');
-    this.#dec ??= cbcDecryptor(this.key);
+    this.#dec ??= cbcDecryptor(this.#key);
     const d = this.#dec;
     const buf = asBuffer(src);
     try {

@@ -41,13 +41,16 @@ function ecbName(keyBytes: number): string {
 export type CbcEncryptor = Cipher;
 export type CbcDecryptor = Decipher;
 
-export function cbcEncryptor(key: SecretKey): Cipher {
-  const c = createCipheriv(cbcName(key.symmetricKeySize ?? 0), key, ZERO_BLOCK);
+/** `key` as raw bytes saves making a key object for a context that is made once per key. */
+export function cbcEncryptor(key: SecretKey | Uint8Array): Cipher {
+  const size = key instanceof Uint8Array ? key.length : (key.symmetricKeySize ?? 0);
+  const c = createCipheriv(cbcName(size), key, ZERO_BLOCK);
   c.setAutoPadding(false);
   return c;
 }
-export function cbcDecryptor(key: SecretKey): Decipher {
-  const d = createDecipheriv(cbcName(key.symmetricKeySize ?? 0), key, ZERO_BLOCK);
+export function cbcDecryptor(key: SecretKey | Uint8Array): Decipher {
+  const size = key instanceof Uint8Array ? key.length : (key.symmetricKeySize ?? 0);
+  const d = createDecipheriv(cbcName(size), key, ZERO_BLOCK);
   d.setAutoPadding(false);
   return d;
 }
@@ -71,6 +74,13 @@ export function aesEncryptBlocks(key: Uint8Array, first: Uint8Array, count: numb
   return plain(c.update(input));
 }
 
+/** An AES-ECB context (no padding) on raw key bytes, for repeated one-block encryptions. */
+export function ecbEncryptor(key: Uint8Array): Cipher {
+  const c = createCipheriv(ecbName(key.length), key, null);
+  c.setAutoPadding(false);
+  return c;
+}
+
 /** A plain Uint8Array view of a Buffer (same memory), so callers never receive Buffer objects. */
 function plain(b: Buffer): Uint8Array {
   return new Uint8Array(b.buffer, b.byteOffset, b.length);
@@ -88,13 +98,18 @@ const ONE_SHOT_MAX = 2048;
  * stream through createHmac on the key object. The pads are zeroed in the scratch buffers after use.
  */
 export class MacKey {
-  readonly key: SecretKey;
   readonly #bytes: Uint8Array;
+  #key: SecretKey | undefined;
   #pads: { hash: HashName; ipad: Uint8Array; opad: Uint8Array } | undefined;
 
   constructor(bytes: Uint8Array) {
-    this.key = createSecretKey(bytes);
     this.#bytes = bytes.slice();
+  }
+
+  /** The key object, made on first use: many derived keys (one AP-REQ's) only see small inputs. */
+  get key(): SecretKey {
+    this.#key ??= createSecretKey(this.#bytes);
+    return this.#key;
   }
 
   #padsFor(hash: HashName): { ipad: Uint8Array; opad: Uint8Array } {
@@ -109,6 +124,14 @@ export class MacKey {
     }
     this.#pads = { hash, ipad, opad };
     return this.#pads;
+  }
+
+  /** Zeroes the bytes this object holds (forgetDerivedKeys); the key object is left to GC. */
+  wipe(): void {
+    this.#bytes.fill(0);
+    this.#pads?.ipad.fill(0);
+    this.#pads?.opad.fill(0);
+    this.#pads = undefined;
   }
 
   mac(hash: HashName, parts: readonly Uint8Array[]): Uint8Array {

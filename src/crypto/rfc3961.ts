@@ -7,7 +7,7 @@ import { GSS_S_FAILURE, GssError } from '../gssapi/status.js';
 import { CtsKey } from './cts.js';
 import type { Key } from './key.js';
 import { nfold } from './nfold.js';
-import { aesEncryptBlocks, MacKey } from './primitives.js';
+import { aesEncryptBlocks, type CbcEncryptor, ecbEncryptor, MacKey } from './primitives.js';
 import { type EnctypeProfile, getProfile } from './profiles.js';
 
 /** The last byte of a derivation constant (RFC 3961 section 5.3). */
@@ -30,6 +30,26 @@ export function usageConstant(usage: number, kind: number): Uint8Array {
 export function dk(base: Uint8Array, constant: Uint8Array, outBytes: number): Uint8Array {
   const blocks = Math.ceil(outBytes / 16);
   return aesEncryptBlocks(base, foldedConstant(constant), blocks).slice(0, outBytes);
+}
+
+/**
+ * dk() for a Key object: the same bytes, from one AES-ECB context per base key, cached with its
+ * derived keys (a new session key or subkey derives several keys, each costing a context).
+ */
+export function dkOf(key: Key, constant: Uint8Array, outBytes: number): Uint8Array {
+  const c = cached(key, DR_SLOT, () => ecbEncryptor(key.keyvalue));
+  const blocks = Math.ceil(outBytes / 16);
+  const out = new Uint8Array(blocks * 16);
+  let block: Uint8Array = foldedConstant(constant);
+  for (let i = 0; i < blocks; i++) {
+    block = c.update(block);
+    out.set(block, i * 16);
+  }
+  block.fill(0);
+  if (blocks * 16 === outBytes) return out;
+  const k = out.slice(0, outBytes);
+  out.fill(0);
+  return k;
 }
 
 /**
@@ -61,9 +81,9 @@ export function profileOfKey(key: Key): EnctypeProfile {
  * Derived keys, cached per Key object (so per-message calls do not re-derive). A WeakMap: the
  * cache dies with the Key. Slots are numbers chosen by the caller (usage, kind, family).
  */
-const cache = new WeakMap<Key, Map<number, MacKey | CtsKey>>();
+const cache = new WeakMap<Key, Map<number, MacKey | CtsKey | CbcEncryptor>>();
 
-function cached<T extends MacKey | CtsKey>(key: Key, slot: number, make: () => T): T {
+function cached<T extends MacKey | CtsKey | CbcEncryptor>(key: Key, slot: number, make: () => T): T {
   let slots = cache.get(key);
   if (!slots) {
     slots = new Map();
@@ -102,7 +122,9 @@ export function cachedCtsKey(key: Key, slot: number, derive: () => Uint8Array): 
  * bytes wiped). OpenSSL key objects cannot be zeroed from JavaScript; they are freed by GC.
  */
 export function forgetDerivedKeys(key: Key): void {
+  const slots = cache.get(key);
   cache.delete(key);
+  for (const k of slots?.values() ?? []) if (k instanceof MacKey || k instanceof CtsKey) k.wipe();
 }
 
 /** Slot numbers: (usage * 256 + kind) * 2 + family bit; the PRF key gets a negative slot. */
@@ -110,3 +132,11 @@ export function slotOf(usage: number, kind: number, family: EnctypeProfile['fami
   return (usage * 256 + kind) * 2 + (family === 'rfc8009' ? 1 : 0);
 }
 export const PRF_SLOT = -1;
+/** The base key's own AES context for DR (dkOf) and its HMAC key (RFC 8009's KDF). */
+const DR_SLOT = -2;
+export const KDF_SLOT = -3;
+
+/** The base key as an HMAC key, for RFC 8009's KDF-HMAC-SHA2 on a Key object. */
+export function baseMacKey(key: Key): MacKey {
+  return cached(key, KDF_SLOT, () => new MacKey(key.keyvalue));
+}

@@ -8,20 +8,20 @@ import type { CtsKey } from './cts.js';
 import type { Key } from './key.js';
 import { constantTimeEqual, digest, hmac, type MacKey, pbkdf2 } from './primitives.js';
 import type { EnctypeProfile } from './profiles.js';
-import { cachedCtsKey, cachedKey, dk, KC, KE, KI, PRF_SLOT, slotOf, usageConstant } from './rfc3961.js';
+import { cachedCtsKey, cachedKey, dk, dkOf, KC, KE, KI, PRF_SLOT, slotOf, usageConstant } from './rfc3961.js';
 
 const KERBEROS = new TextEncoder().encode('kerberos');
 const PRF_CONSTANT = new TextEncoder().encode('prf');
 
 function derived(p: EnctypeProfile, key: Key, usage: number, kind: number): MacKey {
   return cachedKey(key, slotOf(usage, kind, 'rfc3962'), () =>
-    dk(key.keyvalue, usageConstant(usage, kind), p.keyBytes),
+    dkOf(key, usageConstant(usage, kind), p.keyBytes),
   );
 }
 
 function encryptionKey(p: EnctypeProfile, key: Key, usage: number): CtsKey {
   return cachedCtsKey(key, slotOf(usage, KE, 'rfc3962'), () =>
-    dk(key.keyvalue, usageConstant(usage, KE), p.keyBytes),
+    dkOf(key, usageConstant(usage, KE), p.keyBytes),
   );
 }
 
@@ -58,7 +58,7 @@ export function checksum(p: EnctypeProfile, key: Key, usage: number, data: Uint8
 
 /** RFC 3962 section 6: E(DK(key, "prf"), truncate16(SHA-1(input))) with a zero IV. */
 export function prf(p: EnctypeProfile, key: Key, input: Uint8Array): Uint8Array {
-  const k = cachedCtsKey(key, PRF_SLOT, () => dk(key.keyvalue, PRF_CONSTANT, p.keyBytes));
+  const k = cachedCtsKey(key, PRF_SLOT, () => dkOf(key, PRF_CONSTANT, p.keyBytes));
   const tmp = digest('sha1', input).subarray(0, 16);
   return k.encrypt([tmp], 0);
 }

@@ -8,7 +8,7 @@ import type { CtsKey } from './cts.js';
 import type { Key } from './key.js';
 import { constantTimeEqual, type HashName, hmac, type MacKey, pbkdf2 } from './primitives.js';
 import type { EnctypeProfile } from './profiles.js';
-import { cachedCtsKey, cachedKey, KC, KE, KI, slotOf, usageConstant } from './rfc3961.js';
+import { baseMacKey, cachedCtsKey, cachedKey, KC, KE, KI, slotOf, usageConstant } from './rfc3961.js';
 
 const ZERO_IV = new Uint8Array(16);
 const KERBEROS = new TextEncoder().encode('kerberos');
@@ -21,7 +21,7 @@ const PRF_LABEL = new TextEncoder().encode('prf');
  */
 export function kdfHmacSha2(
   hash: HashName,
-  key: Uint8Array,
+  key: Uint8Array | MacKey,
   label: Uint8Array,
   bytes: number,
   context: Uint8Array = new Uint8Array(0),
@@ -32,16 +32,23 @@ export function kdfHmacSha2(
 }
 
 /** Section 5: Kc and Ki are 128 or 192 bits (the MAC length), Ke is the AES key length. */
-export function deriveKeyBytes(p: EnctypeProfile, base: Uint8Array, usage: number, kind: number): Uint8Array {
+export function deriveKeyBytes(
+  p: EnctypeProfile,
+  base: Uint8Array | MacKey,
+  usage: number,
+  kind: number,
+): Uint8Array {
   return kdfHmacSha2(p.hash, base, usageConstant(usage, kind), kind === KE ? p.keyBytes : p.macBytes);
 }
 
 function derived(p: EnctypeProfile, key: Key, usage: number, kind: number): MacKey {
-  return cachedKey(key, slotOf(usage, kind, 'rfc8009'), () => deriveKeyBytes(p, key.keyvalue, usage, kind));
+  return cachedKey(key, slotOf(usage, kind, 'rfc8009'), () =>
+    deriveKeyBytes(p, baseMacKey(key), usage, kind),
+  );
 }
 
 function encryptionKey(p: EnctypeProfile, key: Key, usage: number): CtsKey {
-  return cachedCtsKey(key, slotOf(usage, KE, 'rfc8009'), () => deriveKeyBytes(p, key.keyvalue, usage, KE));
+  return cachedCtsKey(key, slotOf(usage, KE, 'rfc8009'), () => deriveKeyBytes(p, baseMacKey(key), usage, KE));
 }
 
 /** Encrypts the concatenation of `parts` after `lead` bytes left free (see CtsKey.encrypt). */
