@@ -34,6 +34,7 @@ import { decodeFrame, encodeFrame } from '../../../src/sample/protocol.js';
 import { checkCaptured, fixtureKeys, loadFixtures } from '../messages/captured.js';
 import { makePair } from '../tokens/context-pair.js';
 import { fuzzSync, garbage, type Mutant, mutants } from './fuzz-lib.js';
+import { describeWorldParsers } from './parsers-world.js';
 
 const DEFECTIVE = [GSS_S_DEFECTIVE_TOKEN];
 const FILE_FAILURE = [GSS_S_FAILURE];
@@ -243,3 +244,5 @@ describe('RFC 4121 MIC and Wrap tokens on a context record', () => {
     });
   }
 });
+
+describeWorldParsers();
