@@ -28,6 +28,7 @@ import { unwrap, wrap } from '../../../src/gssapi/tokens/wrap.js';
 import { parseCcache } from '../../../src/krb5/ccache/format.js';
 import { Krb5Config } from '../../../src/krb5/config/krb5conf.js';
 import { Profile } from '../../../src/krb5/config/profile.js';
+import { isResponseTooBig } from '../../../src/krb5/kdc-client/transport.js';
 import { parseKeytab } from '../../../src/krb5/keytab/format.js';
 import * as M from '../../../src/krb5/messages/index.js';
 import { decodeFrame, encodeFrame } from '../../../src/sample/protocol.js';
@@ -209,6 +210,9 @@ describe('GSS framing, names, checksums, gss-sample frames', () => {
       0x40000, // GSS_S_BAD_BINDINGS
       GSS_S_FAILURE,
     ]);
+  });
+  it("the KDC client transport's isResponseTooBig never throws", () => {
+    fuzzSync('isResponseTooBig', mutants(m.krbErrorPrincipalUnknown, 19), isResponseTooBig, []);
   });
   it('gss-sample decodeFrame: only DEFECTIVE_TOKEN escapes', () => {
     const valid = encodeFrame(2, m.apReqToken.subarray(0, 64));

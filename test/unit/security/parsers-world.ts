@@ -85,6 +85,25 @@ export function describeWorldParsers(): void {
       }
     });
 
+    it('SecurityContext.verifyMic and unwrap on an established pair', async () => {
+      const { ini, acc } = await w.establish();
+      const msg = new TextEncoder().encode('per-message fuzz');
+      const majors = [
+        S.GSS_S_DEFECTIVE_TOKEN,
+        S.GSS_S_BAD_SIG,
+        S.GSS_S_BAD_MECH,
+        S.GSS_S_CALL_INACCESSIBLE_READ,
+      ];
+      fuzzSync('ctx.verifyMic', mutants(ini.getMic(msg), 24), (b) => acc.verifyMic(msg, b), majors);
+      fuzzSync(
+        'ctx.unwrap',
+        mutants(ini.wrap(msg, { confidential: true }), 25),
+        (b) => acc.unwrap(b),
+        majors,
+      );
+      fuzzSync('ctx.unwrap (to the initiator)', mutants(acc.wrap(msg), 26), (b) => ini.unwrap(b), majors);
+    });
+
     it('readKrbCred (delegated credentials): only GSS_S_FAILURE escapes', () => {
       const cc = parseCcache(new Uint8Array(readFileSync(join('test', 'fixtures', 'files', 'alice.ccache'))));
       const cred = cc.credentials.find((c) => c.server.components[0] === 'krbtgt');
