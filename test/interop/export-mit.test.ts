@@ -10,7 +10,9 @@ import { after, before, describe, it } from 'node:test';
 import { SecurityContext } from '../../src/gssapi/context.js';
 import { GSS_C_TRANS_FLAG } from '../../src/gssapi/context-state.js';
 import { exportSecContext, importSecContext } from '../../src/gssapi/export.js';
+import { MINOR } from '../../src/gssapi/minor.js';
 import { Name } from '../../src/gssapi/names.js';
+import { GSS_C_NO_CONTEXT, gss_export_sec_context, gssEmptyBuffer } from '../../src/gssapi/rfc2744.js';
 import {
   GSS_S_BAD_MECH,
   GSS_S_CALL_BAD_STRUCTURE,
@@ -237,10 +239,26 @@ describe('export/import with MIT krb5 as the peer', { skip: interopSkip() }, () 
     const partial = await mit.ok({ op: 'inquire' });
     assert.equal(partial.complete, false);
     assert.ok(Number(partial.flags) & GSS_C_TRANS_FLAG, 'MIT 1.20 reports TRANS before establishment');
+    // Per-message calls on it: NO_CONTEXT with KG_CTX_INCOMPLETE, on both sides.
+    const wrapPartial = await mit.call({ op: 'wrap', msg: hex('early') });
+    assert.equal(wrapPartial.error?.major, GSS_S_NO_CONTEXT);
+    assert.equal(wrapPartial.error?.minor, MINOR.KG_CTX_INCOMPLETE);
     assert.ok((await mit.call({ op: 'export' })).token, 'MIT 1.20 exports a partial context');
+    // After the export MIT's handle is NULL: CALL_INACCESSIBLE_READ | NO_CONTEXT, as the facade's.
+    const exportedTwice = await mit.call({ op: 'export' });
+    assert.equal(exportedTwice.error?.major, (GSS_S_CALL_INACCESSIBLE_READ | GSS_S_NO_CONTEXT) >>> 0);
+    assert.equal(
+      gss_export_sec_context({ value: 0 }, { value: GSS_C_NO_CONTEXT }, gssEmptyBuffer()),
+      exportedTwice.error?.major,
+    );
     const ours = SecurityContext.initiate({ target: Name.hostbased('gsstest@localhost') });
     await ours.step();
     assert.equal(ours.flags & GSS_C_TRANS_FLAG, 0);
+    assert.throws(
+      () => ours.wrap(utf8('early')),
+      (e: unknown) =>
+        e instanceof GssError && e.major === GSS_S_NO_CONTEXT && e.minor === MINOR.KG_CTX_INCOMPLETE,
+    );
     assert.equal(
       gssMajor(() => ours.export()),
       GSS_S_UNAVAILABLE,
