@@ -57,9 +57,12 @@ export function dkOf(key: Key, constant: Uint8Array, outBytes: number): Uint8Arr
  * and kind), few, and n-fold costs far more than the AES that follows (it ran for every new
  * session key and subkey). Bounded so that callers passing many distinct constants cannot grow it.
  */
-const folded = new Map<string, Uint8Array>();
+const folded = new Map<string | number, Uint8Array>();
 function foldedConstant(constant: Uint8Array): Uint8Array {
-  const id = constant.join(',');
+  // The usual constant is usage (4 bytes) | kind: a number key, no string to build.
+  const c = constant;
+  const id =
+    c.length === 5 ? (((c[0] << 24) | (c[1] << 16) | (c[2] << 8) | c[3]) >>> 0) * 256 + c[4] : c.join(',');
   let f = folded.get(id);
   if (!f) {
     f = nfold(constant, 16);

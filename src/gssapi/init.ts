@@ -10,7 +10,7 @@ import { AP_OPTS_MUTUAL_REQUIRED } from '../krb5/constants/flags.js';
 import { KU_AP_REP_ENC_PART, KU_AP_REQ_AUTH } from '../krb5/constants/key-usages.js';
 import { decodeApRep, decodeEncApRepPart, encodeApReq, encodeAuthenticator } from '../krb5/messages/ap.js';
 import { decodeKrbError } from '../krb5/messages/krb-error.js';
-import { decodeTicket } from '../krb5/messages/ticket.js';
+import { decodeTicket, encodeTicket, type Ticket } from '../krb5/messages/ticket.js';
 import type { Principal } from '../krb5/principal.js';
 import { now } from '../util/clock.js';
 import { type ChannelBindings, channelBindingsHash } from './bindings.js';
@@ -59,6 +59,22 @@ export interface PendingInitiator {
   readonly ticketKey: Key;
   readonly ctime: number;
   readonly cusec: number;
+}
+
+/**
+ * The ticket decoded and encoded again as MIT's encode_krb5_ap_req does, memoized per cached
+ * ticket (the ccache layer keeps its parsed credentials while the file is unchanged): every
+ * context with a cached service ticket otherwise decoded and re-encoded it.
+ */
+const ticketEncodings = new WeakMap<Uint8Array, { ticket: Ticket; der: Uint8Array }>();
+function ticketEncoding(raw: Uint8Array): { ticket: Ticket; der: Uint8Array } {
+  let e = ticketEncodings.get(raw);
+  if (!e) {
+    const ticket = decodeTicket(raw);
+    e = { ticket, der: encodeTicket(ticket) };
+    ticketEncodings.set(raw, e);
+  }
+  return e;
 }
 
 /** MIT krb5_generate_seq_number: 30 random bits, never 0. */
@@ -148,9 +164,11 @@ export async function initiatorFirstStep(
     seqNumber: seq,
     authorizationData,
   });
+  const { ticket, der: ticketDer } = ticketEncoding(cred.ticket);
   const apReq = encodeApReq({
     apOptions: mutual ? AP_OPTS_MUTUAL_REQUIRED : 0,
-    ticket: decodeTicket(cred.ticket),
+    ticket,
+    ticketDer,
     // The cached credential's own key object: the crypto layer keeps its derived keys.
     authenticator: { etype: sessionKey.enctype, cipher: encrypt(cred.key, KU_AP_REQ_AUTH, authenticator) },
   });

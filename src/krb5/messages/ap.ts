@@ -59,6 +59,8 @@ export interface ApReq {
   readonly apOptions: number;
   readonly ticket: Ticket;
   readonly authenticator: EncryptedData;
+  /** encodeTicket(ticket), when the caller already has it (encodeApReq then embeds it as is). */
+  readonly ticketDer?: Uint8Array;
 }
 
 export function apReqFromTlv(t: Tlv): ApReq {
@@ -84,7 +86,7 @@ export function encodeApReq(r: ApReq): Uint8Array {
       explicit(0, encodeInteger(KRB5_PVNO)),
       explicit(1, encodeInteger(KRB_AP_REQ)),
       explicit(2, encodeBitString32(r.apOptions)),
-      explicit(3, encodeTicket(r.ticket)),
+      explicit(3, r.ticketDer ?? encodeTicket(r.ticket)),
       explicit(4, encodeEncryptedData(r.authenticator)),
     ]),
   );
