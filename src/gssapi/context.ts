@@ -5,6 +5,7 @@
  * (./tokens/) work on and that export.ts serializes through ./context-internal.ts.
  */
 import { forgetDerivedKeys } from '../crypto/index.js';
+import { redactKey } from '../crypto/redact.js';
 import { nowSeconds } from '../util/clock.js';
 import { acceptorStep, errorTokens } from './accept.js';
 import type { ChannelBindings } from './bindings.js';
@@ -97,6 +98,7 @@ export class SecurityContext {
   /** @internal An established context around an imported record (export.ts). */
   static fromState(state: ContextState): SecurityContext {
     const ctx = new SecurityContext({ kind: 'established' });
+    redactKeys(state);
     contextStates.set(ctx, state);
     return ctx;
   }
@@ -179,6 +181,7 @@ export class SecurityContext {
   }
 
   #establish(state: ContextState): void {
+    redactKeys(state);
     contextStates.set(this, state);
     this.#phase = { kind: 'established' };
   }
@@ -303,6 +306,11 @@ export class SecurityContext {
     contextStates.delete(this);
     deadContexts.add(this);
   }
+}
+
+/** The record's keys print as '[redacted]' under util.inspect and JSON (docs/security.md). */
+function redactKeys(s: ContextState): void {
+  for (const k of [s.sessionKey, s.subkey, s.acceptorSubkey]) if (k) redactKey(k);
 }
 
 function wipeKeys(s: ContextState): void {

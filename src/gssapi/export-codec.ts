@@ -4,6 +4,7 @@
  * bounded, every field validated on the way in, and nothing is left over.
  */
 import type { Key } from '../crypto/key.js';
+import { redactKey } from '../crypto/redact.js';
 import type { Principal } from '../krb5/principal.js';
 import { utf8 } from '../util/bytes.js';
 import { Reader } from '../util/reader.js';
@@ -132,7 +133,7 @@ function readKey(r: Reader, what: string, keyLength: (enctype: number) => number
     keyvalue.fill(0);
     throw bad(`${what} does not fit its enctype`, MINOR.KG_BAD_LENGTH);
   }
-  return Object.freeze({ enctype, keyvalue });
+  return Object.freeze(redactKey({ enctype, keyvalue }));
 }
 
 /**

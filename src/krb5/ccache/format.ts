@@ -15,6 +15,7 @@
  *   data       ::= uint32 length, bytes
  */
 import type { Key } from '../../crypto/key.js';
+import { redactKey } from '../../crypto/redact.js';
 import { MINOR } from '../../gssapi/minor.js';
 import { GSS_S_FAILURE, GssError } from '../../gssapi/status.js';
 import { fromUtf8, utf8 } from '../../util/bytes.js';
@@ -142,7 +143,7 @@ class In {
     const server = this.principal();
     const enctype = (this.u16('enctype') << 16) >> 16;
     if (this.version === 3) this.u16('enctype');
-    const key = Object.freeze({ enctype, keyvalue: this.data('key') });
+    const key = Object.freeze(redactKey({ enctype, keyvalue: this.data('key') }));
     const authtime = this.u32('authtime');
     const starttime = this.u32('starttime');
     const endtime = this.u32('endtime');

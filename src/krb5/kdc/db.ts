@@ -6,6 +6,7 @@
 import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Key } from '../../crypto/key.js';
+import { redactKey } from '../../crypto/redact.js';
 import { fromHex, toHex } from '../../util/bytes.js';
 import { type Principal, parsePrincipal, unparsePrincipal } from '../principal.js';
 
@@ -85,6 +86,7 @@ export class PrincipalDb {
 
   /** Adds or replaces an entry, then saves the file if there is one. */
   put(entry: PrincipalEntry): void {
+    for (const k of entry.keys) redactKey(k);
     this.#entries.set(entry.name, entry);
     this.save();
   }
@@ -106,12 +108,9 @@ export class PrincipalDb {
         allowRenewable: e.allowRenewable,
         maxLife: e.maxLife,
         maxRenewableLife: e.maxRenewableLife,
-        keys: e.keys.map((k) => ({
-          kvno: k.kvno,
-          enctype: k.enctype,
-          salt: k.salt,
-          keyvalue: fromHex(k.key),
-        })),
+        keys: e.keys.map((k) =>
+          redactKey({ kvno: k.kvno, enctype: k.enctype, salt: k.salt, keyvalue: fromHex(k.key) }),
+        ),
       });
     }
     return true;

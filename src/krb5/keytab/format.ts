@@ -11,6 +11,7 @@
  *   data    ::= uint16 length, bytes
  */
 import type { Key } from '../../crypto/key.js';
+import { redactKey } from '../../crypto/redact.js';
 import { MINOR } from '../../gssapi/minor.js';
 import { GSS_S_FAILURE, GssError } from '../../gssapi/status.js';
 import { fromUtf8, utf8 } from '../../util/bytes.js';
@@ -92,7 +93,7 @@ function parseEntry(r: Reader, le: boolean): KeytabEntry {
     principal: Object.freeze({ nameType, components: Object.freeze(components), realm }),
     timestamp,
     kvno,
-    key: Object.freeze({ enctype, keyvalue }),
+    key: Object.freeze(redactKey({ enctype, keyvalue })),
   });
 }
 

@@ -19,6 +19,7 @@ import {
   type Tlv,
 } from '../../asn1/index.js';
 import type { Key } from '../../crypto/key.js';
+import { redactKey } from '../../crypto/redact.js';
 import type { Principal } from '../principal.js';
 
 /** KerberosTime: seconds since 1970-01-01T00:00:00Z (the wire has whole seconds). */
@@ -92,7 +93,7 @@ export function decodeEncryptionKey(t: Tlv, what = 'EncryptionKey'): Key {
   const enctype = decodeInt32(s.required(0, 'keytype'), what);
   const keyvalue = decodeOctetString(s.required(1, 'keyvalue'), what).slice();
   s.end();
-  return { enctype, keyvalue };
+  return redactKey({ enctype, keyvalue });
 }
 
 export function encodeEncryptionKey(k: Key): Uint8Array {

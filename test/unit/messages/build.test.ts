@@ -40,8 +40,19 @@ function fails(fn: () => unknown, minor: number): void {
 }
 
 /** Drops keys whose value is undefined, so deepEqual compares present fields only. */
+/** A comparable copy: bytes as hex, undefined fields dropped (a walk, not JSON: keys redact toJSON). */
 function defined<T>(x: T): T {
-  return JSON.parse(JSON.stringify(x, (_k, v) => (v instanceof Uint8Array ? toHex(v) : v)));
+  const walk = (v: unknown): unknown => {
+    if (v instanceof Uint8Array) return toHex(v);
+    if (Array.isArray(v)) return v.map(walk);
+    if (v === null || typeof v !== 'object') return v;
+    return Object.fromEntries(
+      Object.entries(v)
+        .filter(([, f]) => f !== undefined)
+        .map(([k, f]) => [k, walk(f)]),
+    );
+  };
+  return walk(x) as T;
 }
 
 describe('building and re-reading messages', () => {
