@@ -125,6 +125,6 @@ export async function callServer(opts: SampleClientOptions): Promise<ClientResul
     ctx?.delete();
     return result;
   } finally {
-    socket.end();
+    stream.close();
   }
 }

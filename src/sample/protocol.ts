@@ -171,6 +171,16 @@ export class FrameStream {
     this.socket.write(encodeFrame(flags, token));
   }
 
+  /**
+   * Ends the connection and frees the socket once what was written has been sent. `end()` alone
+   * is not enough: reading is stopped between `recv()` calls, so the peer's FIN is never read and
+   * the socket would stay half-open (a `close()` of the server would wait for it forever).
+   */
+  close(): void {
+    if (this.socket.destroyed) return;
+    this.socket.end(() => this.socket.destroy());
+  }
+
   /** Resolves once everything written so far has left this process (before a hand-off). */
   flushed(): Promise<void> {
     if (this.socket.writableLength === 0) return Promise.resolve();

@@ -102,7 +102,7 @@ export async function startSampleServer(opts: SampleServerOptions): Promise<Samp
     } catch (e) {
       event.error = e instanceof Error ? e.message : String(e);
     } finally {
-      if (!socket.destroyed && !event.workerPid) socket.end();
+      if (!event.workerPid) stream.close();
       opts.onConnection?.(event);
     }
   };

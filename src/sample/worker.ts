@@ -31,7 +31,7 @@ export function runWorker(): Promise<number> {
         } catch (e) {
           send({ type: 'done', id: m.id, error: e instanceof Error ? e.message : String(e) });
         } finally {
-          socket.end();
+          stream.close();
         }
       })();
     });
