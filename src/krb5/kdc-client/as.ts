@@ -6,7 +6,13 @@
  */
 
 import { readTlv } from '../../asn1/index.js';
-import { decrypt, getProfile, stringToKey, verifyChecksumOfType } from '../../crypto/index.js';
+import {
+  decrypt,
+  forgetDerivedKeys,
+  getProfile,
+  stringToKey,
+  verifyChecksumOfType,
+} from '../../crypto/index.js';
 import type { Key } from '../../crypto/key.js';
 import { now as nowMs, nowSeconds } from '../../util/clock.js';
 import type { CachedCredential, TimeOffset } from '../ccache/index.js';
@@ -163,6 +169,7 @@ export async function getInitialCredentials(req: InitialCredentialsRequest): Pro
       plain = decrypt(key, KU_AS_REP_ENC_PART, rep.encPart.cipher);
     } catch (err) {
       // MIT keeps KRB5KRB_AP_ERR_BAD_INTEGRITY and says "Password incorrect" (gic_pwd.c).
+      wipePasswordKeys(req, key, chosen);
       if (req.password !== undefined)
         throw krb5Error('KRB5KRB_AP_ERR_BAD_INTEGRITY', 'Password incorrect', err);
       throw err;
@@ -183,6 +190,7 @@ export async function getInitialCredentials(req: InitialCredentialsRequest): Pro
       fastAvail = verifyEncPaRep(enc, key, encoded);
     } finally {
       plain.fill(0); // the decoded padata values are views into it
+      wipePasswordKeys(req, key, chosen);
     }
     trace(`Decrypted AS reply; session key is: ${traceEnctype(enc.key.enctype)}`);
     const kdcTimeOffset = { seconds: enc.authtime - Math.floor(nowMs() / 1000), microseconds: 0 };
@@ -194,6 +202,19 @@ export async function getInitialCredentials(req: InitialCredentialsRequest): Pro
     };
   }
   throw krb5Error('KRB5_GET_IN_TKT_LOOP', 'Looping detected inside krb5_get_in_tkt');
+}
+
+/**
+ * The reply key is needed no more once the reply is read: keys made from the password are
+ * zeroed (keytab keys belong to the caller's Keytab and stay).
+ */
+function wipePasswordKeys(req: InitialCredentialsRequest, key: Key, chosen: KeyChoice | undefined): void {
+  if (req.password === undefined) return;
+  for (const k of [key, chosen?.key]) {
+    if (!k) continue;
+    forgetDerivedKeys(k);
+    k.keyvalue.fill(0);
+  }
 }
 
 /** Sent at the end of each AS-REQ's padata, empty, as MIT 1.20 sends them. */
