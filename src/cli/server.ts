@@ -1,7 +1,9 @@
+import { appendFileSync } from 'node:fs';
 import { startSampleServer } from '../sample/server.js';
 import { parseArgs, UsageError } from './args.js';
 
-const USAGE = `usage: gss server [--port P] [--host H] [--keytab KT] [--workers N] [--export] [--once] [--verbose] SERVICE@HOST
+const USAGE = `usage: gss server [--port P] [--host H] [--keytab KT] [--workers N] [--export] [--once] [--verbose]
+                  [--logfile FILE] [--delegated-ccache CCACHE] SERVICE@HOST
 
 MIT gss-server's protocol on 127.0.0.1 (default port 4444). With --workers N the listener
 establishes each context, exports it sealed, and hands the token and socket to a worker process.
@@ -20,6 +22,7 @@ export async function server(argv: string[]): Promise<number> {
       once: { names: ['once'], kind: 'flag' },
       verbose: { names: ['verbose', 'v'], kind: 'flag' },
       logfile: { names: ['logfile'], kind: 'string' },
+      delegatedCcache: { names: ['delegated-ccache'], kind: 'string' },
     });
     if (parsed.positionals.length !== 1) throw new UsageError('one SERVICE@HOST is needed');
   } catch (e) {
@@ -34,8 +37,11 @@ export async function server(argv: string[]): Promise<number> {
     ...(o.keytab ? { keytab: o.keytab as string } : {}),
     workers: (o.workers as number | undefined) ?? 0,
     exportTest: o.export === true,
+    ...(o.delegatedCcache ? { delegatedCcache: o.delegatedCcache as string } : {}),
     once: o.once === true,
     verbose: o.verbose === true,
+    // MIT's -logfile: appended to, one line per event; stdout otherwise.
+    ...(o.logfile ? { log: (line: string) => appendFileSync(o.logfile as string, `${line}\n`) } : {}),
   });
   process.stderr.write(
     `starting... (127.0.0.1:${srv.port}${srv.workerPids.length ? `, workers ${srv.workerPids.join(' ')}` : ''})\n`,

@@ -29,6 +29,12 @@ export interface SampleServerOptions {
   worker?: WorkerSpec;
   /** As MIT's -export: export and re-import the context three times in this process. */
   exportTest?: boolean;
+  /**
+   * Store the credentials a client delegates (GSS_C_DELEG_FLAG) into this ccache, e.g.
+   * `FILE:/tmp/deleg`, so they can be used to reach another service (MIT's gss-server only
+   * reports the flag). Each delegating connection overwrites it.
+   */
+  delegatedCcache?: string;
   /** Serve one connection, then close. */
   once?: boolean;
   verbose?: boolean;
@@ -41,6 +47,8 @@ export interface SampleServerOptions {
 export interface ConnectionEvent {
   client?: string;
   flags: number;
+  /** The ccache the delegated credentials were stored into (with `delegatedCcache`). */
+  delegatedStored?: string;
   /** Size of the sealed interprocess token, when a worker served the connection. */
   exportedBytes?: number;
   /** The worker's pid, when a worker served the connection. */
@@ -76,6 +84,13 @@ export async function startSampleServer(opts: SampleServerOptions): Promise<Samp
     const stream = new FrameStream(socket);
     try {
       const ctx = await establish(stream, credentials, log, opts.verbose ?? false, event);
+      const delegated = ctx?.delegatedCredentials;
+      if (delegated && opts.delegatedCcache) {
+        // Before any export: the delegated credentials stay with this process's context.
+        await delegated.storeInto(opts.delegatedCcache);
+        event.delegatedStored = opts.delegatedCcache;
+        if (opts.verbose) log(`Stored delegated credentials in ${opts.delegatedCcache}`);
+      }
       if (ctx && opts.exportTest) {
         let current = ctx;
         for (let i = 0; i < 3; i++) {
