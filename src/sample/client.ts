@@ -79,12 +79,16 @@ export async function callServer(opts: SampleClientOptions): Promise<ClientResul
       let input: Uint8Array | undefined;
       for (;;) {
         const out = await ctx.step(input);
+        // One line per step, as MIT prints it: "Sending ... (size=N)...continue needed..." and
+        // an empty line for the step that only read the AP-REP.
+        let line = '';
         if (out?.length) {
-          if (opts.verbose) log(`Sending init_sec_context token (size=${out.length})...`);
+          line += `Sending init_sec_context token (size=${out.length})...`;
           stream.send(TOKEN_CONTEXT, out);
         }
+        if (!ctx.isEstablished) line += 'continue needed...';
+        if (opts.verbose) log(line);
         if (ctx.isEstablished) break;
-        if (opts.verbose) log('continue needed...');
         input = (await stream.recv()).token;
       }
       result.flags = ctx.flags;
