@@ -36,13 +36,13 @@ export function readEtypeNegotiation(ad: AuthorizationData | undefined): number[
     if (e.adType !== AD_IF_RELEVANT) continue;
     for (const inner of decodeAuthorizationData(readTlv(e.adData, 'AD-IF-RELEVANT'), 'AD-IF-RELEVANT')) {
       if (inner.adType !== AD_ETYPE_NEGOTIATION) continue;
-      out.push(
-        ...decodeSequenceOf(
-          readTlv(inner.adData, 'EtypeList'),
-          (t) => decodeInt32(t, 'EtypeList'),
-          'EtypeList',
-        ),
+      const list = decodeSequenceOf(
+        readTlv(inner.adData, 'EtypeList'),
+        (t) => decodeInt32(t, 'EtypeList'),
+        'EtypeList',
       );
+      // One by one: spreading a peer-sized list into push() overflows the stack (RangeError).
+      for (const etype of list) out.push(etype);
     }
   }
   return out;

@@ -5,12 +5,14 @@
  * major status that fits the parser, and no input may take long. docs/security.md lists the
  * parsers; ./parsers-network.ts drives the KDC client, the KDC and context establishment.
  */
+import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { readFirstTlv, readTlv } from '../../../src/asn1/index.js';
+import { encodeInteger, encodeSequenceOf, readFirstTlv, readTlv } from '../../../src/asn1/index.js';
 import { randomKey } from '../../../src/crypto/index.js';
 import { encodeGssChecksum, parseGssChecksum } from '../../../src/gssapi/checksum.js';
+import { etypeNegotiationAuthdata, readEtypeNegotiation } from '../../../src/gssapi/etype-negotiation.js';
 import { GSS_C_NT_EXPORT_NAME, GSS_KRB5_NT_PRINCIPAL_NAME } from '../../../src/gssapi/name-oids.js';
 import { Name } from '../../../src/gssapi/names.js';
 import {
@@ -30,6 +32,7 @@ import { Krb5Config } from '../../../src/krb5/config/krb5conf.js';
 import { Profile } from '../../../src/krb5/config/profile.js';
 import { isResponseTooBig } from '../../../src/krb5/kdc-client/transport.js';
 import { parseKeytab } from '../../../src/krb5/keytab/format.js';
+import { encodeAuthorizationData } from '../../../src/krb5/messages/common.js';
 import * as M from '../../../src/krb5/messages/index.js';
 import { decodeFrame, encodeFrame } from '../../../src/sample/protocol.js';
 import { checkCaptured, fixtureKeys, loadFixtures } from '../messages/captured.js';
@@ -210,6 +213,17 @@ describe('GSS framing, names, checksums, gss-sample frames', () => {
       0x40000, // GSS_S_BAD_BINDINGS
       GSS_S_FAILURE,
     ]);
+  });
+  it('readEtypeNegotiation (RFC 4537 in the authenticator): damaged and peer-sized lists', () => {
+    const [ad] = etypeNegotiationAuthdata([18, 17, 20, 19], 17) ?? [];
+    assert.ok(ad);
+    const read = (b: Uint8Array) => readEtypeNegotiation([{ adType: 1, adData: b }]);
+    fuzzSync('readEtypeNegotiation', mutants(ad.adData, 20), read, DEFECTIVE);
+    // Regression: a 300000-entry EtypeList (900 kB, an authenticated peer's) was spread into
+    // push() and overflowed the stack with a RangeError.
+    const huge = encodeSequenceOf(new Array<number>(300000).fill(18), (e) => encodeInteger(e));
+    const inner = encodeAuthorizationData([{ adType: 129, adData: huge }]);
+    fuzzSync('readEtypeNegotiation (huge)', [{ what: '300000 etypes', bytes: inner }], read, DEFECTIVE, 2000);
   });
   it("the KDC client transport's isResponseTooBig never throws", () => {
     fuzzSync('isResponseTooBig', mutants(m.krbErrorPrincipalUnknown, 19), isResponseTooBig, []);
