@@ -15,6 +15,7 @@ const BLOCK = 16;
 const ZERO_BLOCK = new Uint8Array(BLOCK);
 /** Messages up to this size are gathered into one buffer: one OpenSSL call instead of three. */
 const GATHER = 4096;
+const gather = Buffer.alloc(GATHER);
 
 function plain(b: Buffer): Uint8Array {
   return new Uint8Array(b.buffer, b.byteOffset, b.length);
@@ -67,7 +68,8 @@ export class CtsKey {
       let cbc: Buffer; // C1..Cm contiguous, or only C(m-1)..Cm (large messages)
       let cbcAt: number; // offset of cbc's first byte among C1..Cm
       if (padded <= GATHER) {
-        const input = Buffer.allocUnsafe(padded);
+        // One scratch buffer for all keys: update() copies out before anything else runs.
+        const input = gather.subarray(0, padded);
         input.fill(0, n); // CBC pads the last block with zeros
         let off = 0;
         for (const p of parts) {
@@ -76,6 +78,7 @@ export class CtsKey {
         }
         xorInto(input, 0, this.#encChain);
         cbc = c.update(input);
+        input.fill(0); // plaintext does not linger
         cbcAt = 0;
         if (m > 1) cbc.copy(out, lead, 0, BLOCK * (m - 2));
       } else {

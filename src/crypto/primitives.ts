@@ -17,6 +17,7 @@ import {
   timingSafeEqual,
 } from 'node:crypto';
 import { GSS_S_DEFECTIVE_TOKEN, GssError } from '../gssapi/status.js';
+import { type PadStates, padStates, SMALL_MAC_MAX, smallHmac, wipePadStates } from './sha-small.js';
 
 export type HashName = 'sha1' | 'sha256' | 'sha384';
 
@@ -101,6 +102,7 @@ export class MacKey {
   readonly #bytes: Uint8Array;
   #key: SecretKey | undefined;
   #pads: { hash: HashName; ipad: Uint8Array; opad: Uint8Array } | undefined;
+  #small: PadStates | undefined;
 
   constructor(bytes: Uint8Array) {
     this.#bytes = bytes.slice();
@@ -132,11 +134,17 @@ export class MacKey {
     this.#pads?.ipad.fill(0);
     this.#pads?.opad.fill(0);
     this.#pads = undefined;
+    if (this.#small) wipePadStates(this.#small);
+    this.#small = undefined;
   }
 
   mac(hash: HashName, parts: readonly Uint8Array[]): Uint8Array {
     let n = 0;
     for (const p of parts) n += p.length;
+    if (hash !== 'sha384' && n <= SMALL_MAC_MAX && this.#bytes.length <= 64) {
+      if (this.#small?.hash !== hash) this.#small = padStates(hash, this.#bytes);
+      return smallHmac(this.#small, parts, n);
+    }
     if (n > ONE_SHOT_MAX || typeof oneShotHash !== 'function' || this.#bytes.length > HASH_BLOCK[hash]) {
       const h = createHmac(hash, this.key);
       for (const p of parts) h.update(p);
