@@ -71,6 +71,7 @@ describe('keys are never shown', () => {
       ['acceptor Credentials', w.acceptor],
       ['delegated Credentials', acc.delegatedCredentials],
       ['Name', ini.acceptorName],
+      ['Kdc handle', w.kdc],
     ];
     for (const [what, o] of objects) assertNoSecrets(o, secrets, what);
   });
