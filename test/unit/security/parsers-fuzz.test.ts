@@ -38,6 +38,7 @@ import { decodeFrame, encodeFrame } from '../../../src/sample/protocol.js';
 import { checkCaptured, fixtureKeys, loadFixtures } from '../messages/captured.js';
 import { makePair } from '../tokens/context-pair.js';
 import { fuzzSync, garbage, type Mutant, mutants } from './fuzz-lib.js';
+import { describeInnerParsers } from './parsers-inner.js';
 import { describeWorldParsers } from './parsers-world.js';
 
 const DEFECTIVE = [GSS_S_DEFECTIVE_TOKEN];
@@ -264,3 +265,4 @@ describe('RFC 4121 MIC and Wrap tokens on a context record', () => {
 });
 
 describeWorldParsers();
+describeInnerParsers();
