@@ -138,11 +138,19 @@ export function processTgsReq(ctx: KdcContext, req: KdcReq, seen: TgsHeader): Ui
   });
   const replyKey = authenticator.subkey ?? tgt.key;
   const usage = authenticator.subkey ? KU_TGS_REP_ENC_PART_SUBKEY : KU_TGS_REP_ENC_PART_SESSKEY;
+  let cipher: Uint8Array;
+  try {
+    cipher = encrypt(replyKey, usage, encPart);
+  } catch {
+    // A subkey the client chose with an enctype or length we cannot use: MIT's do_tgs_req fails
+    // in krb5_encode_kdc_rep, a generic error with status ENCODE_KDC_REP.
+    return refuse(KRB_ERR_GENERIC, 'ENCODE_KDC_REP');
+  }
   return encodeTgsRep({
     crealm: tgt.crealm,
     cname: tgt.cname,
     ticket,
-    encPart: { etype: replyKey.enctype, cipher: encrypt(replyKey, usage, encPart) },
+    encPart: { etype: replyKey.enctype, cipher },
   });
 }
 

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { decrypt, encrypt, stringToKey } from '../../../src/crypto/index.js';
+import { decrypt, encrypt, randomKey, stringToKey } from '../../../src/crypto/index.js';
 import type { Key } from '../../../src/crypto/key.js';
 import { SecurityContext } from '../../../src/gssapi/context.js';
 import { Name } from '../../../src/gssapi/names.js';
@@ -16,6 +16,8 @@ import {
   KU_AP_REP_ENC_PART,
   KU_AP_REQ_AUTH,
   KU_AS_REP_ENC_PART,
+  KU_PA_ENC_TIMESTAMP,
+  KU_TGS_REQ_AUTH,
   KU_TICKET,
 } from '../../../src/krb5/constants/index.js';
 import { getInitialCredentials } from '../../../src/krb5/kdc-client/as.js';
@@ -23,9 +25,14 @@ import { type KdcTransport, networkTransport } from '../../../src/krb5/kdc-clien
 import { parseKeytab } from '../../../src/krb5/keytab/format.js';
 import { decodeApRep, decodeApReq, encodeApRep, encodeApReq } from '../../../src/krb5/messages/ap.js';
 import { decodeAsRep, encodeAsRep } from '../../../src/krb5/messages/kdc-rep.js';
+import { decodeAsReq, decodeTgsReq, encodeAsReq, encodeTgsReq } from '../../../src/krb5/messages/kdc-req.js';
+import { decodeKrbError } from '../../../src/krb5/messages/krb-error.js';
+import { decodePaEncTimestamp, encodePaEncTimestamp } from '../../../src/krb5/messages/padata.js';
 import { decodeEncTicketPart } from '../../../src/krb5/messages/ticket.js';
 import { parsePrincipal } from '../../../src/krb5/principal.js';
-import { fuzzAsync, mutants, sample } from './fuzz-lib.js';
+import { clientKey, tgsReq } from '../kdc/helpers.js';
+import { fuzzAsync, fuzzSync, mutants, sample } from './fuzz-lib.js';
+import { KDC_ALICE, KDC_REALM, startFuzzKdc } from './kdc-handler.js';
 import { mutators } from './mutators.js';
 import { ALICE_PASSWORD, REALM, type SecurityWorld, startSecurityWorld } from './world.js';
 
@@ -113,6 +120,69 @@ export function describeInnerParsers(): void {
         },
         ESTABLISH,
       );
+    });
+
+    it("the KDC's handler on damaged TGS-REQ authenticators and PA-ENC-TS-ENC", () => {
+      const kdc = startFuzzKdc();
+      const tgs = decodeTgsReq(
+        tgsReq({
+          realm: KDC_REALM,
+          tgt: kdc.tgt,
+          sessionKey: kdc.tgtSessionKey,
+          client: KDC_ALICE.client,
+          service: ['gsstest', 'localhost'],
+          subkey: randomKey(18),
+        }),
+      );
+      const pa = tgs.padata?.[0];
+      assert.ok(pa);
+      const apReq = decodeApReq(pa.padataValue);
+      const key = kdc.tgtSessionKey;
+      const authPlain = decrypt(key, KU_TGS_REQ_AUTH, apReq.authenticator.cipher);
+      fuzzSync(
+        'TGS-REQ authenticator plaintext',
+        sample(mutants(authPlain, 65), 2),
+        (b) => {
+          const authenticator = { ...apReq.authenticator, cipher: encrypt(key, KU_TGS_REQ_AUTH, b) };
+          const padataValue = encodeApReq({ ...apReq, authenticator });
+          kdc.handle(encodeTgsReq({ ...tgs, padata: [{ ...pa, padataValue }] }));
+        },
+        [],
+      );
+      const as = decodeAsReq(kdc.asReq);
+      const ts = as.padata?.find((p) => p.padataType === 2);
+      assert.ok(ts);
+      const enc = decodePaEncTimestamp(ts.padataValue);
+      const aliceKey = clientKey(KDC_ALICE, enc.etype);
+      const tsPlain = decrypt(aliceKey, KU_PA_ENC_TIMESTAMP, enc.cipher);
+      fuzzSync(
+        'PA-ENC-TS-ENC plaintext',
+        mutants(tsPlain, 66),
+        (b) => {
+          const padataValue = encodePaEncTimestamp({
+            ...enc,
+            cipher: encrypt(aliceKey, KU_PA_ENC_TIMESTAMP, b),
+          });
+          const padata = (as.padata ?? []).map((p) => (p.padataType === 2 ? { ...p, padataValue } : p));
+          kdc.handle(encodeAsReq({ ...as, padata }));
+        },
+        [],
+      );
+      assert.deepEqual(kdc.unknown, []);
+      // Regression: a subkey of an unknown enctype made the reply's encryption throw, which the
+      // KDC answered as an internal error (UNKNOWN_REASON); now MIT's ENCODE_KDC_REP refusal.
+      const oddSubkey = tgsReq({
+        realm: KDC_REALM,
+        tgt: kdc.tgt,
+        sessionKey: kdc.tgtSessionKey,
+        client: KDC_ALICE.client,
+        service: ['gsstest', 'localhost'],
+        subkey: { enctype: 82, keyvalue: new Uint8Array(32) },
+      });
+      const err = decodeKrbError(kdc.reply(oddSubkey) ?? new Uint8Array());
+      assert.equal(err.errorCode, 60);
+      assert.equal(err.eText, 'ENCODE_KDC_REP');
+      assert.deepEqual(kdc.unknown, []);
     });
 
     it('the KDC client on damaged EncASRepParts', async () => {
