@@ -30,6 +30,8 @@ export interface FuzzKdc {
   /** alice's TGT and its session key, from the handler's own AS-REP. */
   readonly tgt: Ticket;
   readonly tgtSessionKey: Key;
+  /** The krbtgt key the TGT is encrypted in. */
+  readonly krbtgtKey: Key;
 }
 
 export function startFuzzKdc(): FuzzKdc {
@@ -47,7 +49,8 @@ export function startFuzzKdc(): FuzzKdc {
       maxRenewableLife: 0,
     });
   const tgsP = parsePrincipal(`krbtgt/${KDC_REALM}`, KDC_REALM, NT_SRV_INST);
-  put(`krbtgt/${KDC_REALM}`, randomKeys(tgsP, 1), false);
+  const krbtgtKeys = randomKeys(tgsP, 1);
+  put(`krbtgt/${KDC_REALM}`, krbtgtKeys, false);
   put('alice', passwordKeys(p('alice'), 'pw', 1), true);
   put('gsstest/localhost', randomKeys(p('gsstest/localhost'), 1), false);
   const unknown: string[] = [];
@@ -76,6 +79,7 @@ export function startFuzzKdc(): FuzzKdc {
     asReq: as,
     tgt: m.message.ticket,
     tgtSessionKey: enc.key,
+    krbtgtKey: krbtgtKeys.find((k) => k.enctype === m.message.ticket.encPart.etype) ?? krbtgtKeys[0],
     reply: (request) => handler.handle(request, 'tcp') as Uint8Array | undefined,
     handle(request) {
       for (const t of ['udp', 'tcp'] as const) {

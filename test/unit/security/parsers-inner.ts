@@ -149,6 +149,21 @@ export function describeInnerParsers(): void {
         },
         [],
       );
+      // The TGT's EncTicketPart, damaged under the krbtgt key (what a forged or corrupted TGT holds).
+      const tgtPlain = decrypt(kdc.krbtgtKey, KU_TICKET, kdc.tgt.encPart.cipher);
+      fuzzSync(
+        'TGT EncTicketPart plaintext',
+        sample(mutants(tgtPlain, 67), 2),
+        (b) => {
+          const ticket = {
+            ...kdc.tgt,
+            encPart: { ...kdc.tgt.encPart, cipher: encrypt(kdc.krbtgtKey, KU_TICKET, b) },
+          };
+          const padataValue = encodeApReq({ ...apReq, ticket });
+          kdc.handle(encodeTgsReq({ ...tgs, padata: [{ ...pa, padataValue }] }));
+        },
+        [],
+      );
       const as = decodeAsReq(kdc.asReq);
       const ts = as.padata?.find((p) => p.padataType === 2);
       assert.ok(ts);
