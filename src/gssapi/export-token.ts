@@ -177,11 +177,18 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
  * time, so the set stays small.
  */
 const imported = new Map<string, number>();
+let nextSweep = 1024;
 
 export function claimTokenId(tokenId: string, endTime: number): void {
   const now = nowSeconds();
-  for (const [id, end] of imported) if (end < now) imported.delete(id);
-  if (imported.has(tokenId)) {
+  // Expired entries count as absent; they are swept when the map has doubled since the last
+  // sweep (amortized O(1) per import: a scan per import made many imports quadratic).
+  if (imported.size >= nextSweep) {
+    for (const [id, end] of imported) if (end < now) imported.delete(id);
+    nextSweep = Math.max(1024, imported.size * 2);
+  }
+  const seen = imported.get(tokenId);
+  if (seen !== undefined && seen >= now) {
     throw new GssError(GSS_S_UNAUTHORIZED, 0, 'this interprocess token was imported already');
   }
   imported.set(tokenId, endTime);
