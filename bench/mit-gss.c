@@ -3,9 +3,10 @@
  * same run, initiator and acceptor in this one process, credentials acquired once (as a server
  * does), replay cache on (MIT's file rcache in KRB5RCACHEDIR).
  * Build: gcc -O2 -o mit-gss mit-gss.c -lgssapi_krb5 -lkrb5
- * Usage: mit-gss CPU_SECONDS_PER_CELL TARGET_SERVICE@HOST SIZE...
- *   with KRB5_CONFIG, KRB5CCNAME (the initiator's, TGT inside), KRB5_KTNAME, KRB5RCACHEDIR set.
- * Prints "measure size ops_per_cpu_second" lines, and first "enctype N" (the context's key).
+ * Usage: mit-gss TARGET_SERVICE@HOST, commands on stdin (see main), with KRB5_CONFIG,
+ *   KRB5CCNAME (the initiator's, TGT inside), KRB5_KTNAME and KRB5RCACHEDIR set.
+ * Prints "enctype N" (the context's key) first, then one "measure size ops_per_cpu_second" line
+ * per command.
  */
 #include <gssapi/gssapi.h>
 #include <gssapi/gssapi_ext.h>
@@ -207,19 +208,26 @@ static void bench_export(gss_ctx_id_t *actx, double seconds) {
     printf("export 0 %.1f\n", ops / t);
 }
 
+/*
+ * Commands on stdin, one per line, answered by one line on stdout:
+ *   wrap-conf SIZE SECONDS | wrap-integ SIZE SECONDS | mic SIZE SECONDS | export 0 SECONDS |
+ *   establish 0 SECONDS | accept 0 SECONDS      ->  "MEASURE SIZE OPS_PER_CPU_SECOND"
+ * so that bench/gss.ts can alternate short slices of MIT and ours on each cell.
+ */
 int main(int argc, char **argv) {
     OM_uint32 major, minor;
     gss_buffer_desc name;
     gss_ctx_id_t ictx, actx;
+    char line[256], measure[64];
+    size_t size;
     double seconds;
 
-    if (argc < 3) {
-        fprintf(stderr, "usage: %s SECONDS SERVICE@HOST [SIZE...]\n", argv[0]);
+    if (argc < 2) {
+        fprintf(stderr, "usage: %s SERVICE@HOST < commands\n", argv[0]);
         return 2;
     }
-    seconds = atof(argv[1]);
-    name.value = argv[2];
-    name.length = strlen(argv[2]);
+    name.value = argv[1];
+    name.length = strlen(argv[1]);
     major = gss_import_name(&minor, &name, GSS_C_NT_HOSTBASED_SERVICE, &target);
     check(major, minor, "gss_import_name");
     major = gss_acquire_cred(&minor, GSS_C_NO_NAME, GSS_C_INDEFINITE, GSS_C_NO_OID_SET, GSS_C_INITIATE, &icred,
@@ -229,20 +237,26 @@ int main(int argc, char **argv) {
                              NULL, NULL);
     check(major, minor, "gss_acquire_cred (accept)");
 
-    /* Warm up: the first context gets the service ticket from the KDC into the ccache. */
+    /* The first context gets the service ticket from the KDC into the ccache. */
     establish(&ictx, &actx);
     printf("enctype %d\n", context_enctype(ictx));
-    for (int a = 3; a < argc; a++) {
-        size_t size = (size_t)atol(argv[a]);
-        bench_wrap(ictx, actx, size, 1, seconds);
-        bench_wrap(ictx, actx, size, 0, seconds);
+    fflush(stdout);
+    while (fgets(line, sizeof(line), stdin)) {
+        if (sscanf(line, "%63s %zu %lf", measure, &size, &seconds) != 3) break;
+        if (!strcmp(measure, "wrap-conf")) bench_wrap(ictx, actx, size, 1, seconds);
+        else if (!strcmp(measure, "wrap-integ")) bench_wrap(ictx, actx, size, 0, seconds);
+        else if (!strcmp(measure, "mic")) bench_mic(ictx, actx, size, seconds);
+        else if (!strcmp(measure, "export")) bench_export(&actx, seconds);
+        else if (!strcmp(measure, "establish")) bench_establish(seconds);
+        else if (!strcmp(measure, "accept")) bench_accept(seconds);
+        else {
+            fprintf(stderr, "unknown measure %s\n", measure);
+            return 2;
+        }
+        fflush(stdout);
     }
-    bench_mic(ictx, actx, 16, seconds);
-    bench_export(&actx, seconds);
     delete_ctx(&ictx);
     delete_ctx(&actx);
-    bench_establish(seconds);
-    bench_accept(seconds);
     gss_release_cred(&minor, &icred);
     gss_release_cred(&minor, &acred);
     gss_release_name(&minor, &target);
