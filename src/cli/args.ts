@@ -44,8 +44,9 @@ export function parseArgs(
     let value: string | undefined = eq >= 0 ? body.slice(eq + 1) : argv[++i];
     if (value === undefined) throw new UsageError(`option '${arg}' needs a value`);
     if (s.kind === 'number') {
-      const n = Number(value);
-      if (!Number.isInteger(n) || n < 0)
+      // Decimal digits only: Number() would take '', ' 5', '0x10' and '1e3'.
+      const n = /^[0-9]+$/.test(value) ? Number(value) : Number.NaN;
+      if (!Number.isSafeInteger(n))
         throw new UsageError(`option '${arg}' needs a whole number, not '${value}'`);
       options[key] = n;
     } else if (s.kind === 'list') {
