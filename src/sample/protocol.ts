@@ -24,11 +24,20 @@ export interface Frame {
   token: Uint8Array;
 }
 
+/**
+ * As MIT's send_token: the flags byte, then the 4-byte length. Zero flags (the v1 form) write no
+ * flags byte at all, so the receiver reads the length's zero top byte as the flags and the other
+ * three as the length: a v1 token must be shorter than 2^24 bytes.
+ */
 export function encodeFrame(flags: number, token: Uint8Array): Uint8Array {
+  if (flags === 0 && token.length >= 1 << 24) {
+    throw new GssError(GSS_S_FAILURE, 0, 'a v1 gss-sample token must be shorter than 2^24 bytes');
+  }
+  const skip = flags === 0 ? 1 : 0;
   const head = new Uint8Array(5);
   head[0] = flags;
   new DataView(head.buffer).setUint32(1, token.length);
-  return concat(head, token);
+  return concat(head.subarray(skip), token);
 }
 
 /** Parses one frame from the front of `buf`: the frame and its size, or undefined if incomplete. */
