@@ -1,0 +1,328 @@
+/**
+ * Heimdal 7.8's own GSS-API library (libgssapi3-heimdal, through test/interop/c/heimdal-peer.c)
+ * as the peer of our SecurityContext, with tickets from Heimdal's KDC: context establishment with
+ * mutual authentication both ways, confidential and integrity-only Wrap and MIC both ways, for
+ * each AES session key enctype; and Heimdal rejecting a Wrap token we altered.
+ */
+import assert from 'node:assert/strict';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { after, afterEach, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { SecurityContext } from '../../src/gssapi/context.js';
+import { Credentials } from '../../src/gssapi/creds.js';
+import { Name } from '../../src/gssapi/names.js';
+import { fromHex, toHex } from '../../src/util/bytes.js';
+import { HEIMDAL_DEV, heimdalBin, heimdalSkip, startHeimdalRealm } from '../harness/heimdal.js';
+import { AES_ENCTYPES, MIT_BIN, type Realm, track } from '../harness/realm.js';
+
+const SOURCE = fileURLToPath(new URL('./c/heimdal-peer.c', import.meta.url));
+const GSS_S_BAD_SIG = 0x60000;
+const ENV_KEYS = ['KRB5_CONFIG', 'KRB5CCNAME', 'KRB5_KTNAME', 'KRB5_CLIENT_KTNAME'] as const;
+
+function skip(): string | false {
+  const h = heimdalSkip();
+  if (h || process.env.CI) return h;
+  if (!existsSync('/usr/bin/gcc') || !existsSync(join(HEIMDAL_DEV.include, 'gssapi/gssapi.h'))) {
+    return 'gcc or heimdal-multidev is not installed';
+  }
+  return false;
+}
+
+const peers = new Set<Peer>();
+
+/** The C peer as a line stream: `next(tag)` reads the next line and checks its tag. */
+class Peer {
+  readonly #child: ChildProcess;
+  readonly #lines: string[] = [];
+  readonly #waiting: ((l: string) => void)[] = [];
+  #stderr = '';
+  readonly exited: Promise<number | null>;
+
+  constructor(exe: string, args: string[], env: NodeJS.ProcessEnv) {
+    this.#child = track(spawn(exe, args, { env, stdio: ['pipe', 'pipe', 'pipe'] }));
+    this.#child.stderr?.on('data', (d) => {
+      this.#stderr += String(d);
+    });
+    this.#child.stdin?.on('error', () => undefined);
+    createInterface({ input: this.#child.stdout! }).on('line', (l) => {
+      const w = this.#waiting.shift();
+      if (w) w(l);
+      else this.#lines.push(l);
+    });
+    this.exited = new Promise((r) => this.#child.once('close', (code) => r(code)));
+    peers.add(this);
+  }
+
+  line(): Promise<string> {
+    const l = this.#lines.shift();
+    if (l !== undefined) return Promise.resolve(l);
+    return new Promise((resolve, reject) => {
+      // A peer waiting for input while we wait for its output would hang the run: give up.
+      const timer = setTimeout(() => {
+        this.#child.kill('SIGKILL');
+        reject(new Error(`no line from the Heimdal peer in 10 s: ${this.#stderr}`));
+      }, 10_000);
+      this.#waiting.push((l) => {
+        clearTimeout(timer);
+        resolve(l);
+      });
+      this.exited.then(() => {
+        clearTimeout(timer);
+        reject(new Error(`Heimdal peer exited: ${this.#stderr}`));
+      });
+    });
+  }
+
+  async next(tag: string): Promise<string> {
+    const l = await this.line();
+    assert.ok(l.startsWith(`${tag} `), `expected ${tag}, got: ${l} ${this.#stderr}`);
+    return l.slice(tag.length + 1);
+  }
+
+  /** Ends its stdin; a peer still running a second later is killed. */
+  async close(): Promise<void> {
+    this.#child.stdin?.end();
+    if (this.#child.exitCode !== null || this.#child.signalCode !== null) return;
+    const timer = setTimeout(() => this.#child.kill('SIGKILL'), 1_000);
+    await this.exited;
+    clearTimeout(timer);
+  }
+
+  send(tag: string, bytes: Uint8Array): void {
+    this.#child.stdin?.write(`${tag} ${toHex(bytes)}\n`);
+  }
+}
+
+describe("Heimdal's GSS-API library as our peer", { skip: skip() }, () => {
+  let realm: Realm;
+  let exe: string;
+  const saved: Record<string, string | undefined> = {};
+  const bin = heimdalBin();
+  const enc = new TextEncoder();
+
+  before(async () => {
+    realm = await startHeimdalRealm();
+    exe = join(realm.dir, 'heimdal-peer');
+    execFileSync(
+      'gcc',
+      ['-Wall', '-O1', `-I${HEIMDAL_DEV.include}`, '-o', exe, SOURCE, `-L${HEIMDAL_DEV.libDir}`, '-lgssapi'],
+      { stdio: 'pipe' },
+    );
+    for (const k of ENV_KEYS) saved[k] = process.env[k];
+    delete process.env.KRB5_CLIENT_KTNAME;
+  });
+  afterEach(async () => {
+    for (const p of peers) await p.close();
+    peers.clear();
+  });
+  after(async () => {
+    for (const k of ENV_KEYS) {
+      if (saved[k] === undefined) delete process.env[k];
+      else process.env[k] = saved[k];
+    }
+    await realm?.stop();
+  });
+
+  /** A fresh ccache with alice's TGT from Heimdal kinit. */
+  function kinit(label: string): string {
+    const cc = `FILE:${join(realm.dir, `${label}.ccache`)}`;
+    realm.run(bin.kinit, ['--password-file=STDIN', '-c', cc, 'alice'], { input: `${realm.alicePassword}\n` });
+    return cc;
+  }
+
+  /** Our acceptor for a Heimdal initiator: the context and the peer's line after its tokens. */
+  async function acceptFrom(peer: Peer, keytab: string): Promise<{ server: SecurityContext; line: string }> {
+    const acceptor = await Credentials.acquire({ usage: 'accept', keytab: `FILE:${keytab}` });
+    const server = SecurityContext.accept({ credentials: acceptor });
+    let line = await peer.line();
+    while (line.startsWith('token ')) {
+      const reply = await server.step(fromHex(line.slice(6)));
+      if (reply) peer.send('token', reply);
+      line = await peer.line();
+    }
+    return { server, line };
+  }
+
+  async function exchangeAsInitiator(ctx: SecurityContext, peer: Peer, tokenFirst: Uint8Array | undefined) {
+    let out = tokenFirst;
+    while (out) {
+      peer.send('token', out);
+      if (ctx.isEstablished) break;
+      out = await ctx.step(fromHex(await peer.next('token')));
+    }
+  }
+
+  for (const enctype of AES_ENCTYPES) {
+    it(`Heimdal initiator, our acceptor: ${enctype} session key, Wrap and MIC both ways`, async () => {
+      // Heimdal reads default_etypes (not MIT's default_tgs_enctypes) for the service ticket.
+      realm.writeKrb5Conf([`default_etypes = ${enctype}`]);
+      const peerConf = join(realm.dir, `krb5-${enctype}.conf`);
+      realm.run('/bin/cp', [realm.krb5Conf, peerConf]);
+      realm.writeKrb5Conf();
+      const cc = kinit(`hinit-${enctype}`);
+      process.env.KRB5_CONFIG = realm.krb5Conf;
+      const peer = new Peer(exe, ['init', 'gsstest@localhost', 'from Heimdal'], {
+        ...realm.env,
+        KRB5_CONFIG: peerConf,
+        KRB5CCNAME: cc,
+      });
+      const { server, line } = await acceptFrom(peer, realm.keytabs.gsstest);
+      assert.match(line, /^established \d+ gsstest\/localhost@HEIMDAL\.GSS$/);
+      assert.ok(server.isEstablished);
+      assert.equal(String(server.initiatorName), 'alice@HEIMDAL.GSS');
+      const flags = Number(line.split(' ')[1]);
+      assert.equal(flags & 0x3e, 0x3e, `mutual, replay, sequence, conf, integ: ${flags}`);
+      // The peer's messages.
+      const w = server.unwrap(fromHex(await peer.next('wrap')));
+      assert.equal(new TextDecoder().decode(w.message), 'from Heimdal');
+      assert.equal(w.confidential, true);
+      const wi = server.unwrap(fromHex(await peer.next('wrapi')));
+      assert.equal(wi.confidential, false);
+      assert.deepEqual(wi.message, w.message);
+      assert.equal(server.verifyMic(w.message, fromHex(await peer.next('mic'))), 0);
+      // Ours.
+      const msg = enc.encode('from gssapi-ts');
+      peer.send('wrap', server.wrap(msg, { confidential: true }));
+      peer.send('wrapi', server.wrap(msg, { confidential: false }));
+      peer.send('mic', server.getMic(msg));
+      assert.equal(await peer.line(), 'unwrapped 1 from gssapi-ts');
+      assert.equal(await peer.line(), 'unwrapped 0 from gssapi-ts');
+      assert.equal(await peer.line(), 'micok');
+      assert.equal(await peer.exited, 0);
+      // The service ticket Heimdal used had the session key enctype asked for.
+      assert.match(
+        realm.run(MIT_BIN.klist, ['-e', '-c', cc]),
+        new RegExp(`gsstest/localhost@HEIMDAL\\.GSS\\n\\s+Etype \\(skey, tkt\\): ${enctype},`),
+      );
+    });
+  }
+
+  for (const enctype of AES_ENCTYPES) {
+    it(`our initiator, Heimdal acceptor: ${enctype} session key, Wrap and MIC both ways`, async () => {
+      realm.writeKrb5Conf([`default_tgs_enctypes = ${enctype}`]);
+      process.env.KRB5_CONFIG = realm.krb5Conf;
+      const cc = kinit(`ours-${enctype}`);
+      try {
+        const peer = new Peer(exe, ['accept', 'from Heimdal'], {
+          ...realm.env,
+          KRB5_KTNAME: `FILE:${realm.keytabs.gsstest}`,
+        });
+        const client = SecurityContext.initiate({
+          target: Name.hostbased('gsstest@localhost'),
+          credentials: await Credentials.acquire({ usage: 'initiate', ccache: cc }),
+          mutual: true,
+          replayDetection: true,
+          sequence: true,
+          confidentiality: true,
+        });
+        await exchangeAsInitiator(client, peer, await client.step());
+        assert.ok(client.isEstablished);
+        assert.equal(await peer.next('established').then((l) => l.split(' ')[1]), 'alice@HEIMDAL.GSS');
+        const msg = enc.encode('from gssapi-ts');
+        peer.send('wrap', client.wrap(msg, { confidential: true }));
+        peer.send('wrapi', client.wrap(msg, { confidential: false }));
+        peer.send('mic', client.getMic(msg));
+        assert.equal(await peer.line(), 'unwrapped 1 from gssapi-ts');
+        assert.equal(await peer.line(), 'unwrapped 0 from gssapi-ts');
+        assert.equal(await peer.line(), 'micok');
+        const w = client.unwrap(fromHex(await peer.next('wrap')));
+        assert.equal(new TextDecoder().decode(w.message), 'from Heimdal');
+        assert.equal(w.confidential, true);
+        assert.equal(client.unwrap(fromHex(await peer.next('wrapi'))).confidential, false);
+        assert.equal(client.verifyMic(w.message, fromHex(await peer.next('mic'))), 0);
+        assert.equal(await peer.exited, 0);
+        assert.match(
+          realm.run(MIT_BIN.klist, ['-e', '-c', cc]),
+          new RegExp(`gsstest/localhost@HEIMDAL\\.GSS\\n\\s+Etype \\(skey, tkt\\): ${enctype},`),
+        );
+      } finally {
+        realm.writeKrb5Conf();
+      }
+    });
+  }
+
+  it('Heimdal delegates to our acceptor: the delegated TGT gets us a context to HTTP/localhost', async () => {
+    process.env.KRB5_CONFIG = realm.krb5Conf;
+    const cc = kinit('hdeleg');
+    const peer = new Peer(exe, ['init', 'gsstest@localhost', 'delegating', 'deleg'], {
+      ...realm.env,
+      KRB5CCNAME: cc,
+    });
+    const { server, line } = await acceptFrom(peer, realm.keytabs.gsstest);
+    assert.match(line, /^established \d+ /);
+    assert.ok(Number(line.split(' ')[1]) & 1, 'GSS_C_DELEG_FLAG');
+    const delegated = server.delegatedCredentials;
+    assert.ok(delegated, 'a delegated credential');
+    // Let the peer finish: its messages, then ours.
+    assert.equal(
+      new TextDecoder().decode(server.unwrap(fromHex(await peer.next('wrap'))).message),
+      'delegating',
+    );
+    await peer.next('wrapi');
+    await peer.next('mic');
+    const msg = enc.encode('ok');
+    peer.send('wrap', server.wrap(msg));
+    peer.send('wrapi', server.wrap(msg, { confidential: false }));
+    peer.send('mic', server.getMic(msg));
+    assert.equal(await peer.exited, 0);
+    const onward = SecurityContext.initiate({
+      target: Name.hostbased('HTTP@localhost'),
+      credentials: delegated,
+    });
+    const http = SecurityContext.accept({
+      credentials: await Credentials.acquire({ usage: 'accept', keytab: `FILE:${realm.keytabs.http}` }),
+    });
+    let tok = await onward.step();
+    while (tok) {
+      const reply = await http.step(tok);
+      tok = reply ? await onward.step(reply) : undefined;
+    }
+    assert.ok(http.isEstablished);
+    assert.equal(String(http.initiatorName), 'alice@HEIMDAL.GSS');
+  });
+
+  it("we delegate to Heimdal's acceptor, which gets a ticket for HTTP/localhost with it", async () => {
+    process.env.KRB5_CONFIG = realm.krb5Conf;
+    const cc = kinit('odeleg');
+    const peer = new Peer(exe, ['accept', 'thanks'], {
+      ...realm.env,
+      KRB5_KTNAME: `FILE:${realm.keytabs.gsstest}`,
+    });
+    const client = SecurityContext.initiate({
+      target: Name.hostbased('gsstest@localhost'),
+      credentials: await Credentials.acquire({ usage: 'initiate', ccache: cc }),
+      delegate: true,
+    });
+    await exchangeAsInitiator(client, peer, await client.step());
+    await peer.next('established');
+    const d = (await peer.next('delegated')).split(' ');
+    assert.equal(d[0], 'alice@HEIMDAL.GSS');
+    assert.ok(Number(d[1]) > 100, `an AP-REQ for HTTP/localhost: ${d[1]} bytes`);
+  });
+
+  it('Heimdal rejects a Wrap token of ours with one bit flipped (GSS_S_BAD_SIG)', async () => {
+    process.env.KRB5_CONFIG = realm.krb5Conf;
+    const cc = kinit('tamper');
+    const peer = new Peer(exe, ['accept', 'unused'], {
+      ...realm.env,
+      KRB5_KTNAME: `FILE:${realm.keytabs.gsstest}`,
+    });
+    const client = SecurityContext.initiate({
+      target: Name.hostbased('gsstest@localhost'),
+      credentials: await Credentials.acquire({ usage: 'initiate', ccache: cc }),
+      confidentiality: true,
+    });
+    await exchangeAsInitiator(client, peer, await client.step());
+    await peer.next('established');
+    const tok = client.wrap(enc.encode('tampered in transit'), { confidential: true });
+    tok[tok.length - 5] ^= 0x01;
+    peer.send('wrap', tok);
+    const err = (await peer.next('error')).split(' ');
+    assert.equal(err[0], 'wrap');
+    assert.equal(Number(err[1]), GSS_S_BAD_SIG);
+    assert.equal(await peer.exited, 2);
+  });
+});
