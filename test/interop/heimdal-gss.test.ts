@@ -133,6 +133,28 @@ describe("Heimdal's GSS-API library as our peer", { skip: skip() }, () => {
     return cc;
   }
 
+  /** Sends our Wrap (confidential), Wrap (integrity only) and MIC of `text`; Heimdal checks them. */
+  async function sendOurs(ctx: SecurityContext, peer: Peer, text: string): Promise<void> {
+    const msg = enc.encode(text);
+    peer.send('wrap', ctx.wrap(msg, { confidential: true }));
+    peer.send('wrapi', ctx.wrap(msg, { confidential: false }));
+    peer.send('mic', ctx.getMic(msg));
+    assert.equal(await peer.line(), `unwrapped 1 ${text}`);
+    assert.equal(await peer.line(), `unwrapped 0 ${text}`);
+    assert.equal(await peer.line(), 'micok');
+  }
+
+  /** Reads Heimdal's Wrap, integrity-only Wrap and MIC of `text`, and checks them. */
+  async function checkTheirs(ctx: SecurityContext, peer: Peer, text: string): Promise<void> {
+    const w = ctx.unwrap(fromHex(await peer.next('wrap')));
+    assert.equal(new TextDecoder().decode(w.message), text);
+    assert.equal(w.confidential, true);
+    const wi = ctx.unwrap(fromHex(await peer.next('wrapi')));
+    assert.equal(wi.confidential, false);
+    assert.deepEqual(wi.message, w.message);
+    assert.equal(ctx.verifyMic(w.message, fromHex(await peer.next('mic'))), 0);
+  }
+
   /** Our acceptor for a Heimdal initiator: the context and the peer's line after its tokens. */
   async function acceptFrom(peer: Peer, keytab: string): Promise<{ server: SecurityContext; line: string }> {
     const acceptor = await Credentials.acquire({ usage: 'accept', keytab: `FILE:${keytab}` });
@@ -175,22 +197,8 @@ describe("Heimdal's GSS-API library as our peer", { skip: skip() }, () => {
       assert.equal(String(server.initiatorName), 'alice@HEIMDAL.GSS');
       const flags = Number(line.split(' ')[1]);
       assert.equal(flags & 0x3e, 0x3e, `mutual, replay, sequence, conf, integ: ${flags}`);
-      // The peer's messages.
-      const w = server.unwrap(fromHex(await peer.next('wrap')));
-      assert.equal(new TextDecoder().decode(w.message), 'from Heimdal');
-      assert.equal(w.confidential, true);
-      const wi = server.unwrap(fromHex(await peer.next('wrapi')));
-      assert.equal(wi.confidential, false);
-      assert.deepEqual(wi.message, w.message);
-      assert.equal(server.verifyMic(w.message, fromHex(await peer.next('mic'))), 0);
-      // Ours.
-      const msg = enc.encode('from gssapi-ts');
-      peer.send('wrap', server.wrap(msg, { confidential: true }));
-      peer.send('wrapi', server.wrap(msg, { confidential: false }));
-      peer.send('mic', server.getMic(msg));
-      assert.equal(await peer.line(), 'unwrapped 1 from gssapi-ts');
-      assert.equal(await peer.line(), 'unwrapped 0 from gssapi-ts');
-      assert.equal(await peer.line(), 'micok');
+      await checkTheirs(server, peer, 'from Heimdal');
+      await sendOurs(server, peer, 'from gssapi-ts');
       assert.equal(await peer.exited, 0);
       // The service ticket Heimdal used had the session key enctype asked for.
       assert.match(
@@ -221,18 +229,8 @@ describe("Heimdal's GSS-API library as our peer", { skip: skip() }, () => {
         await exchangeAsInitiator(client, peer, await client.step());
         assert.ok(client.isEstablished);
         assert.equal(await peer.next('established').then((l) => l.split(' ')[1]), 'alice@HEIMDAL.GSS');
-        const msg = enc.encode('from gssapi-ts');
-        peer.send('wrap', client.wrap(msg, { confidential: true }));
-        peer.send('wrapi', client.wrap(msg, { confidential: false }));
-        peer.send('mic', client.getMic(msg));
-        assert.equal(await peer.line(), 'unwrapped 1 from gssapi-ts');
-        assert.equal(await peer.line(), 'unwrapped 0 from gssapi-ts');
-        assert.equal(await peer.line(), 'micok');
-        const w = client.unwrap(fromHex(await peer.next('wrap')));
-        assert.equal(new TextDecoder().decode(w.message), 'from Heimdal');
-        assert.equal(w.confidential, true);
-        assert.equal(client.unwrap(fromHex(await peer.next('wrapi'))).confidential, false);
-        assert.equal(client.verifyMic(w.message, fromHex(await peer.next('mic'))), 0);
+        await sendOurs(client, peer, 'from gssapi-ts');
+        await checkTheirs(client, peer, 'from Heimdal');
         assert.equal(await peer.exited, 0);
         assert.match(
           realm.run(MIT_BIN.klist, ['-e', '-c', cc]),
@@ -302,6 +300,48 @@ describe("Heimdal's GSS-API library as our peer", { skip: skip() }, () => {
     assert.equal(d[0], 'alice@HEIMDAL.GSS');
     assert.ok(Number(d[1]) > 100, `an AP-REQ for HTTP/localhost: ${d[1]} bytes`);
   });
+
+  // CFX edge cases: empty messages, a block minus/plus one, the 12/16/24-byte checksums.
+  const SIZES = [0, 1, 15, 16, 17, 33, 5000];
+  for (const enctype of ['aes256-cts-hmac-sha1-96', 'aes256-cts-hmac-sha384-192']) {
+    it(`messages of ${SIZES.join(', ')} bytes both ways (${enctype})`, async () => {
+      realm.writeKrb5Conf([`default_tgs_enctypes = ${enctype}`, `default_etypes = ${enctype}`]);
+      process.env.KRB5_CONFIG = realm.krb5Conf;
+      try {
+        for (const size of SIZES) {
+          const text = 'x'.repeat(size);
+          const cc = kinit(`sizes-${enctype}-${size}`);
+          const acceptorPeer = new Peer(exe, ['accept', text], {
+            ...realm.env,
+            KRB5_KTNAME: `FILE:${realm.keytabs.gsstest}`,
+          });
+          const client = SecurityContext.initiate({
+            target: Name.hostbased('gsstest@localhost'),
+            credentials: await Credentials.acquire({ usage: 'initiate', ccache: cc }),
+            sequence: true,
+            confidentiality: true,
+          });
+          await exchangeAsInitiator(client, acceptorPeer, await client.step());
+          await acceptorPeer.next('established');
+          await sendOurs(client, acceptorPeer, text);
+          await checkTheirs(client, acceptorPeer, text);
+          assert.equal(await acceptorPeer.exited, 0);
+
+          const initiatorPeer = new Peer(exe, ['init', 'gsstest@localhost', text], {
+            ...realm.env,
+            KRB5CCNAME: cc,
+          });
+          const { server, line } = await acceptFrom(initiatorPeer, realm.keytabs.gsstest);
+          assert.match(line, /^established /);
+          await checkTheirs(server, initiatorPeer, text);
+          await sendOurs(server, initiatorPeer, text);
+          assert.equal(await initiatorPeer.exited, 0);
+        }
+      } finally {
+        realm.writeKrb5Conf();
+      }
+    });
+  }
 
   it('Heimdal rejects a Wrap token of ours with one bit flipped (GSS_S_BAD_SIG)', async () => {
     process.env.KRB5_CONFIG = realm.krb5Conf;
