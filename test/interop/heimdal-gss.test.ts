@@ -2,101 +2,24 @@
  * Heimdal 7.8's own GSS-API library (libgssapi3-heimdal, through test/interop/c/heimdal-peer.c)
  * as the peer of our SecurityContext, with tickets from Heimdal's KDC: context establishment with
  * mutual authentication both ways, confidential and integrity-only Wrap and MIC both ways, for
- * each AES session key enctype; and Heimdal rejecting a Wrap token we altered.
+ * each AES session key enctype; messages from 0 to 5000 bytes; delegation both ways (the
+ * delegated TGT used for a further TGS exchange); and Heimdal rejecting a Wrap token we altered.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { after, afterEach, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { SecurityContext } from '../../src/gssapi/context.js';
 import { Credentials } from '../../src/gssapi/creds.js';
 import { Name } from '../../src/gssapi/names.js';
-import { fromHex, toHex } from '../../src/util/bytes.js';
-import { HEIMDAL_DEV, heimdalBin, heimdalSkip, startHeimdalRealm } from '../harness/heimdal.js';
-import { AES_ENCTYPES, MIT_BIN, type Realm, track } from '../harness/realm.js';
+import { fromHex } from '../../src/util/bytes.js';
+import { heimdalBin, startHeimdalRealm } from '../harness/heimdal.js';
+import { AES_ENCTYPES, MIT_BIN, type Realm } from '../harness/realm.js';
+import { buildHeimdalPeer, closePeers, heimdalPeerSkip, Peer } from './heimdal-peer.js';
 
-const SOURCE = fileURLToPath(new URL('./c/heimdal-peer.c', import.meta.url));
 const GSS_S_BAD_SIG = 0x60000;
 const ENV_KEYS = ['KRB5_CONFIG', 'KRB5CCNAME', 'KRB5_KTNAME', 'KRB5_CLIENT_KTNAME'] as const;
 
-function skip(): string | false {
-  const h = heimdalSkip();
-  if (h || process.env.CI) return h;
-  if (!existsSync('/usr/bin/gcc') || !existsSync(join(HEIMDAL_DEV.include, 'gssapi/gssapi.h'))) {
-    return 'gcc or heimdal-multidev is not installed';
-  }
-  return false;
-}
-
-const peers = new Set<Peer>();
-
-/** The C peer as a line stream: `next(tag)` reads the next line and checks its tag. */
-class Peer {
-  readonly #child: ChildProcess;
-  readonly #lines: string[] = [];
-  readonly #waiting: ((l: string) => void)[] = [];
-  #stderr = '';
-  readonly exited: Promise<number | null>;
-
-  constructor(exe: string, args: string[], env: NodeJS.ProcessEnv) {
-    this.#child = track(spawn(exe, args, { env, stdio: ['pipe', 'pipe', 'pipe'] }));
-    this.#child.stderr?.on('data', (d) => {
-      this.#stderr += String(d);
-    });
-    this.#child.stdin?.on('error', () => undefined);
-    createInterface({ input: this.#child.stdout! }).on('line', (l) => {
-      const w = this.#waiting.shift();
-      if (w) w(l);
-      else this.#lines.push(l);
-    });
-    this.exited = new Promise((r) => this.#child.once('close', (code) => r(code)));
-    peers.add(this);
-  }
-
-  line(): Promise<string> {
-    const l = this.#lines.shift();
-    if (l !== undefined) return Promise.resolve(l);
-    return new Promise((resolve, reject) => {
-      // A peer waiting for input while we wait for its output would hang the run: give up.
-      const timer = setTimeout(() => {
-        this.#child.kill('SIGKILL');
-        reject(new Error(`no line from the Heimdal peer in 10 s: ${this.#stderr}`));
-      }, 10_000);
-      this.#waiting.push((l) => {
-        clearTimeout(timer);
-        resolve(l);
-      });
-      this.exited.then(() => {
-        clearTimeout(timer);
-        reject(new Error(`Heimdal peer exited: ${this.#stderr}`));
-      });
-    });
-  }
-
-  async next(tag: string): Promise<string> {
-    const l = await this.line();
-    assert.ok(l.startsWith(`${tag} `), `expected ${tag}, got: ${l} ${this.#stderr}`);
-    return l.slice(tag.length + 1);
-  }
-
-  /** Ends its stdin; a peer still running a second later is killed. */
-  async close(): Promise<void> {
-    this.#child.stdin?.end();
-    if (this.#child.exitCode !== null || this.#child.signalCode !== null) return;
-    const timer = setTimeout(() => this.#child.kill('SIGKILL'), 1_000);
-    await this.exited;
-    clearTimeout(timer);
-  }
-
-  send(tag: string, bytes: Uint8Array): void {
-    this.#child.stdin?.write(`${tag} ${toHex(bytes)}\n`);
-  }
-}
-
-describe("Heimdal's GSS-API library as our peer", { skip: skip() }, () => {
+describe("Heimdal's GSS-API library as our peer", { skip: heimdalPeerSkip() }, () => {
   let realm: Realm;
   let exe: string;
   const saved: Record<string, string | undefined> = {};
@@ -106,18 +29,11 @@ describe("Heimdal's GSS-API library as our peer", { skip: skip() }, () => {
   before(async () => {
     realm = await startHeimdalRealm();
     exe = join(realm.dir, 'heimdal-peer');
-    execFileSync(
-      'gcc',
-      ['-Wall', '-O1', `-I${HEIMDAL_DEV.include}`, '-o', exe, SOURCE, `-L${HEIMDAL_DEV.libDir}`, '-lgssapi'],
-      { stdio: 'pipe' },
-    );
+    buildHeimdalPeer(exe);
     for (const k of ENV_KEYS) saved[k] = process.env[k];
     delete process.env.KRB5_CLIENT_KTNAME;
   });
-  afterEach(async () => {
-    for (const p of peers) await p.close();
-    peers.clear();
-  });
+  afterEach(closePeers);
   after(async () => {
     for (const k of ENV_KEYS) {
       if (saved[k] === undefined) delete process.env[k];
