@@ -92,6 +92,8 @@ class MitHarness {
   #waiting: ((line: string) => void) | undefined;
   #buf = '';
   #err = '';
+  #failed: ((e: Error) => void) | undefined;
+  #exited: Error | undefined;
 
   constructor(exe: string, env: NodeJS.ProcessEnv) {
     this.#child = spawn(exe, [TARGET_SERVICE], { env, stdio: ['pipe', 'pipe', 'pipe'] });
@@ -110,14 +112,19 @@ class MitHarness {
     this.#child.stderr.on('data', (d) => {
       this.#err += String(d);
     });
+    this.#child.once('exit', (code) => {
+      this.#exited = new Error(`mit-gss exited (${code}): ${this.#err.trim()}`);
+      this.#failed?.(this.#exited);
+    });
   }
 
   #next(): Promise<string> {
     const l = this.#lines.shift();
     if (l !== undefined) return Promise.resolve(l);
+    if (this.#exited) return Promise.reject(this.#exited);
     return new Promise((resolve, reject) => {
       this.#waiting = resolve;
-      this.#child.once('exit', (code) => reject(new Error(`mit-gss exited (${code}): ${this.#err.trim()}`)));
+      this.#failed = reject;
     });
   }
 
@@ -211,7 +218,7 @@ async function main(): Promise<void> {
       const theirs = new Map<string, number[]>();
       try {
         for (const c of CELLS) {
-          await oursCell(side, pair, c.key, seconds / 4); // warm-up, untimed
+          await oursCell(side, pair, c.key, seconds); // warm-up (JIT), untimed
           const o: number[] = [];
           const t: number[] = [];
           for (let r = 0; r < rounds; r++) {
