@@ -127,6 +127,41 @@ describe('Heimdal clients against the embedded KDC', { skip: heimdalSkip() }, ()
     }
   });
 
+  it("ticket flags of Heimdal's TGT, service ticket and renewed TGT: ours as MIT's KDC sets them", async () => {
+    // Heimdal's klist names every flag. MIT's KDC also sets enc-pa-rep (RFC 6806 11), which the
+    // embedded KDC does not implement (docs/kdc.md): it is left out of the comparison.
+    const flagLines = async (run1: typeof run, realmName: string, cc: string, password: string) => {
+      assert.equal(
+        (await run1(bin.kinit, ['--password-file=STDIN', '-r', '2d', '-c', cc, 'alice'], `${password}\n`))
+          .code,
+        0,
+      );
+      assert.equal((await run1(bin.kgetcred, ['-c', cc, `gsstest/localhost@${realmName}`])).code, 0);
+      const before = (await run1(bin.heimtools, ['klist', '-v', '-c', cc])).stdout;
+      assert.equal((await run1(bin.kinit, ['-R', '-c', cc])).code, 0);
+      const after = (await run1(bin.heimtools, ['klist', '-v', '-c', cc])).stdout;
+      return [...before.matchAll(/Ticket flags: (.*)/g), ...after.matchAll(/Ticket flags: (.*)/g)].map((m) =>
+        m[1].replace(/enc-pa-rep, /, ''),
+      );
+    };
+    const ours = await flagLines(run, REALM, `FILE:${join(dir, 'cc-flags')}`, PASSWORD);
+    const mit = await startRealm();
+    try {
+      const mitRun = (file: string, args: string[], input = '') => mit.exec(file, args, { input });
+      const theirs = await flagLines(
+        mitRun,
+        mit.realm,
+        `FILE:${join(mit.dir, 'cc-flags')}`,
+        mit.alicePassword,
+      );
+      assert.deepEqual(ours, theirs);
+      assert.equal(ours.length, 3);
+      assert.match(ours[1], /transited-policy-checked/);
+    } finally {
+      await mit.stop();
+    }
+  });
+
   it("MIT gss-client authenticates to MIT gss-server with Heimdal's tickets from our KDC", async () => {
     const cc = `FILE:${join(dir, 'cc-gss')}`;
     assert.equal(

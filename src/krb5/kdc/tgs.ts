@@ -11,6 +11,7 @@ import {
   KDC_ERR_ETYPE_NOSUPP,
   KDC_ERR_PADATA_TYPE_NOSUPP,
   KDC_ERR_S_PRINCIPAL_UNKNOWN,
+  KDC_OPT_DISABLE_TRANSITED_CHECK,
   KDC_OPT_FORWARDED,
   KDC_OPT_POSTDATED,
   KDC_OPT_PROXY,
@@ -36,6 +37,7 @@ import {
   TKT_FLG_MAY_POSTDATE,
   TKT_FLG_PROXIABLE,
   TKT_FLG_RENEWABLE,
+  TKT_FLG_TRANSIT_POLICY_CHECKED,
 } from '../constants/index.js';
 import { principal } from '../messages/common.js';
 import { decodeEncTicketPart, type EncTicketPart } from '../messages/ticket.js';
@@ -107,6 +109,9 @@ export function processTgsReq(ctx: KdcContext, req: KdcReq, seen: TgsHeader): Ui
     });
     flags = renewTill === undefined ? flags & ~TKT_FLG_RENEWABLE : flags | TKT_FLG_RENEWABLE;
   }
+  // MIT do_tgs_req: the transited path (empty within one realm) passes kdc_check_transited_list,
+  // so every TGS reply, renewals included, is transited-policy-checked unless the client opts out.
+  if (!(opts & KDC_OPT_DISABLE_TRANSITED_CHECK)) flags |= TKT_FLG_TRANSIT_POLICY_CHECKED;
   flags >>>= 0;
   // Forwarded and proxy tickets carry the request's addresses; others keep the TGT's.
   const caddr = opts & (KDC_OPT_FORWARDED | KDC_OPT_PROXY) ? body.addresses : tgt.caddr;
