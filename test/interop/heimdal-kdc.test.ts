@@ -97,7 +97,9 @@ describe('our client side against the Heimdal KDC', { skip: heimdalSkip() }, () 
       const h = realm.run(bin.heimtools, ['klist', '-v', '-c', cc], { env });
       assert.match(h, /Principal: alice@HEIMDAL\.GSS/);
       assert.match(h, /Server: krbtgt\/HEIMDAL\.GSS@HEIMDAL\.GSS/);
-      assert.match(h, /Ticket flags: .*pre-authent.*initial/);
+      // Heimdal's KDC answered our PA-REQ-ENC-PA-REP (RFC 6806 11): enc-pa-rep is set, so our
+      // client verified the AS-REQ checksum in the encrypted padata (it fails the kinit otherwise).
+      assert.match(h, /Ticket flags: enc-pa-rep, pre-authent, initial/);
       // MIT kvno with our ccache asks Heimdal's KDC for a service ticket and checks it.
       const v = realm.run(MIT_BIN.kvno, ['-k', realm.keytabs.gsstest, 'gsstest/localhost'], { env });
       assert.match(v, /gsstest\/localhost@HEIMDAL\.GSS: kvno = 1, keytab entry valid/);
@@ -114,6 +116,16 @@ describe('our client side against the Heimdal KDC', { skip: heimdalSkip() }, () 
     const why = (s: string) => /Password incorrect|Preauthentication failed/.exec(s)?.[0];
     assert.equal(why(ours.stderr), why(mit.stderr), `ours: ${ours.stderr} MIT: ${mit.stderr}`);
     assert.ok(why(ours.stderr), ours.stderr);
+  });
+
+  it('an unknown client: gss kinit says what MIT kinit says', async () => {
+    const env = { ...realm.env, KRB5CCNAME: `FILE:${join(realm.dir, 'nosuch.ccache')}` };
+    const ours = await gss(['kinit', '--password-stdin', 'nosuch'], env, 'x\n');
+    const mit = await realm.exec(MIT_BIN.kinit, ['nosuch'], { env, input: 'x\n' });
+    assert.equal(ours.code, 1);
+    assert.equal(mit.code, 1);
+    assert.equal(ours.stderr.replace(/^gss kinit: /, 'kinit: '), mit.stderr);
+    assert.match(ours.stderr, /Client 'nosuch@HEIMDAL\.GSS' not found in Kerberos database/);
   });
 
   for (const enctype of AES_ENCTYPES) {
