@@ -3,8 +3,8 @@
  * shared by the single-process server and the workers that import exported contexts.
  */
 import type { SecurityContext } from '../gssapi/context.js';
-import { GssError } from '../gssapi/status.js';
 import { fromUtf8 } from '../util/bytes.js';
+import { displayStatusLines, printTokenLines } from './display.js';
 import {
   type FrameStream,
   TOKEN_ENCRYPTED,
@@ -23,12 +23,25 @@ export interface MessageReport {
   mics: number;
 }
 
-/** As MIT: show a message as text when its first two bytes are printable or space. */
+const printable = (c: number | undefined) =>
+  c !== undefined && ((c >= 0x20 && c < 0x7f) || (c >= 9 && c <= 13));
+
+/**
+ * As MIT: show a message as text when its first two bytes are printable or space (up to a NUL,
+ * where MIT's "%.*s" stops), else as hex.
+ */
 export function showMessage(msg: Uint8Array): string {
-  const printable = (c: number | undefined) =>
-    c !== undefined && ((c >= 0x20 && c < 0x7f) || (c >= 9 && c <= 13));
-  if (printable(msg[0]) && printable(msg[1])) return `"${fromUtf8(msg)}"`;
+  if (printable(msg[0]) && printable(msg[1])) {
+    const nul = msg.indexOf(0);
+    return `"${fromUtf8(nul >= 0 ? msg.subarray(0, nul) : msg)}"`;
+  }
   return Buffer.from(msg).toString('hex').replace(/(..)/g, '$1 ').trim();
+}
+
+/** MIT sign_server's "Received message:" lines: the text in quotes, or print_token's hex lines. */
+function receivedLines(msg: Uint8Array, shown: string): string[] {
+  if (printable(msg[0]) && printable(msg[1])) return [`Received message: ${shown}`];
+  return ['Received message: ', ...printTokenLines(msg)];
 }
 
 /**
@@ -59,13 +72,13 @@ export async function serveMessages(
         if (r.confidential) report.encrypted++;
         else if (flags & TOKEN_ENCRYPTED) log('Warning!  Message not encrypted.');
       } catch (e) {
-        if (e instanceof GssError) log(`GSS-API error unsealing message: ${e.message}`);
+        for (const line of displayStatusLines('unsealing message', e)) log(line);
         throw e;
       }
     }
     const shown = showMessage(msg);
     report.messages.push(shown);
-    log(`Received message: ${shown}`);
+    for (const line of receivedLines(msg, shown)) log(line);
     if (ctx && flags & TOKEN_SEND_MIC) {
       stream.send(TOKEN_MIC, ctx.getMic(msg));
       report.mics++;

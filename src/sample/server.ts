@@ -11,6 +11,7 @@ import { Credentials } from '../gssapi/creds.js';
 import { exportSecContext, importSecContext } from '../gssapi/export.js';
 import { Name } from '../gssapi/names.js';
 import { GssError } from '../gssapi/status.js';
+import { displayStatusLines } from './display.js';
 import { displayContextFlags } from './flags.js';
 import { type MessageReport, serveMessages } from './messages.js';
 import { WorkerPool, type WorkerSpec } from './pool.js';
@@ -176,7 +177,7 @@ async function establish(
     } catch (e) {
       const errToken = ctx.errorToken;
       if (errToken?.length) stream.send(TOKEN_CONTEXT, errToken);
-      log(`GSS-API error accepting context: ${e instanceof Error ? e.message : String(e)}`);
+      for (const line of displayStatusLines('accepting context', e)) log(line);
       throw e;
     }
     if (out?.length) stream.send(TOKEN_CONTEXT, out);
