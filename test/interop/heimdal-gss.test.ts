@@ -14,7 +14,16 @@ import { Name } from '../../src/gssapi/names.js';
 import { fromHex } from '../../src/util/bytes.js';
 import { heimdalBin, startHeimdalRealm } from '../harness/heimdal.js';
 import { AES_ENCTYPES, MIT_BIN, type Realm } from '../harness/realm.js';
-import { buildHeimdalPeer, closePeers, heimdalPeerSkip, Peer } from './heimdal-peer.js';
+import {
+  acceptFrom,
+  buildHeimdalPeer,
+  checkTheirs,
+  closePeers,
+  exchangeAsInitiator,
+  heimdalPeerSkip,
+  Peer,
+  sendOurs,
+} from './heimdal-peer.js';
 
 const GSS_S_BAD_SIG = 0x60000;
 const ENV_KEYS = ['KRB5_CONFIG', 'KRB5CCNAME', 'KRB5_KTNAME', 'KRB5_CLIENT_KTNAME'] as const;
@@ -47,50 +56,6 @@ describe("Heimdal's GSS-API library as our peer", { skip: heimdalPeerSkip() }, (
     const cc = `FILE:${join(realm.dir, `${label}.ccache`)}`;
     realm.run(bin.kinit, ['--password-file=STDIN', '-c', cc, 'alice'], { input: `${realm.alicePassword}\n` });
     return cc;
-  }
-
-  /** Sends our Wrap (confidential), Wrap (integrity only) and MIC of `text`; Heimdal checks them. */
-  async function sendOurs(ctx: SecurityContext, peer: Peer, text: string): Promise<void> {
-    const msg = enc.encode(text);
-    peer.send('wrap', ctx.wrap(msg, { confidential: true }));
-    peer.send('wrapi', ctx.wrap(msg, { confidential: false }));
-    peer.send('mic', ctx.getMic(msg));
-    assert.equal(await peer.line(), `unwrapped 1 ${text}`);
-    assert.equal(await peer.line(), `unwrapped 0 ${text}`);
-    assert.equal(await peer.line(), 'micok');
-  }
-
-  /** Reads Heimdal's Wrap, integrity-only Wrap and MIC of `text`, and checks them. */
-  async function checkTheirs(ctx: SecurityContext, peer: Peer, text: string): Promise<void> {
-    const w = ctx.unwrap(fromHex(await peer.next('wrap')));
-    assert.equal(new TextDecoder().decode(w.message), text);
-    assert.equal(w.confidential, true);
-    const wi = ctx.unwrap(fromHex(await peer.next('wrapi')));
-    assert.equal(wi.confidential, false);
-    assert.deepEqual(wi.message, w.message);
-    assert.equal(ctx.verifyMic(w.message, fromHex(await peer.next('mic'))), 0);
-  }
-
-  /** Our acceptor for a Heimdal initiator: the context and the peer's line after its tokens. */
-  async function acceptFrom(peer: Peer, keytab: string): Promise<{ server: SecurityContext; line: string }> {
-    const acceptor = await Credentials.acquire({ usage: 'accept', keytab: `FILE:${keytab}` });
-    const server = SecurityContext.accept({ credentials: acceptor });
-    let line = await peer.line();
-    while (line.startsWith('token ')) {
-      const reply = await server.step(fromHex(line.slice(6)));
-      if (reply) peer.send('token', reply);
-      line = await peer.line();
-    }
-    return { server, line };
-  }
-
-  async function exchangeAsInitiator(ctx: SecurityContext, peer: Peer, tokenFirst: Uint8Array | undefined) {
-    let out = tokenFirst;
-    while (out) {
-      peer.send('token', out);
-      if (ctx.isEstablished) break;
-      out = await ctx.step(fromHex(await peer.next('token')));
-    }
   }
 
   for (const enctype of AES_ENCTYPES) {

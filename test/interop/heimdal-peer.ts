@@ -5,7 +5,10 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { toHex } from '../../src/util/bytes.js';
+import type { ChannelBindings } from '../../src/gssapi/bindings.js';
+import { SecurityContext } from '../../src/gssapi/context.js';
+import { Credentials } from '../../src/gssapi/creds.js';
+import { fromHex, toHex } from '../../src/util/bytes.js';
 import { HEIMDAL_DEV, heimdalSkip } from '../harness/heimdal.js';
 import { track } from '../harness/realm.js';
 
@@ -98,5 +101,58 @@ export class Peer {
 
   send(tag: string, bytes: Uint8Array): void {
     this.#child.stdin?.write(`${tag} ${toHex(bytes)}\n`);
+  }
+}
+
+/** Sends our Wrap (confidential), Wrap (integrity only) and MIC of `text`; Heimdal checks them. */
+export async function sendOurs(ctx: SecurityContext, peer: Peer, text: string): Promise<void> {
+  const msg = new TextEncoder().encode(text);
+  peer.send('wrap', ctx.wrap(msg, { confidential: true }));
+  peer.send('wrapi', ctx.wrap(msg, { confidential: false }));
+  peer.send('mic', ctx.getMic(msg));
+  assert.equal(await peer.line(), `unwrapped 1 ${text}`);
+  assert.equal(await peer.line(), `unwrapped 0 ${text}`);
+  assert.equal(await peer.line(), 'micok');
+}
+
+/** Reads Heimdal's Wrap, integrity-only Wrap and MIC of `text`, and checks them. */
+export async function checkTheirs(ctx: SecurityContext, peer: Peer, text: string): Promise<void> {
+  const w = ctx.unwrap(fromHex(await peer.next('wrap')));
+  assert.equal(new TextDecoder().decode(w.message), text);
+  assert.equal(w.confidential, true);
+  const wi = ctx.unwrap(fromHex(await peer.next('wrapi')));
+  assert.equal(wi.confidential, false);
+  assert.deepEqual(wi.message, w.message);
+  assert.equal(ctx.verifyMic(w.message, fromHex(await peer.next('mic'))), 0);
+}
+
+/** Our acceptor for a Heimdal initiator: the context and the peer's line after its tokens. */
+export async function acceptFrom(
+  peer: Peer,
+  keytab: string,
+  channelBindings?: ChannelBindings,
+): Promise<{ server: SecurityContext; line: string }> {
+  const acceptor = await Credentials.acquire({ usage: 'accept', keytab: `FILE:${keytab}` });
+  const server = SecurityContext.accept({ credentials: acceptor, channelBindings });
+  let line = await peer.line();
+  while (line.startsWith('token ')) {
+    const reply = await server.step(fromHex(line.slice(6)));
+    if (reply) peer.send('token', reply);
+    line = await peer.line();
+  }
+  return { server, line };
+}
+
+/** Runs our initiator against the peer until our context is established. */
+export async function exchangeAsInitiator(
+  ctx: SecurityContext,
+  peer: Peer,
+  tokenFirst: Uint8Array | undefined,
+) {
+  let out = tokenFirst;
+  while (out) {
+    peer.send('token', out);
+    if (ctx.isEstablished) break;
+    out = await ctx.step(fromHex(await peer.next('token')));
   }
 }
