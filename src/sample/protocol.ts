@@ -56,6 +56,29 @@ export function decodeFrame(buf: Uint8Array): { frame: Frame; size: number } | u
   return { frame: { flags, token: buf.slice(1 + lenBytes, size) }, size };
 }
 
+/**
+ * The peer closed (or reset) the connection before a whole frame arrived. `logLine` is what MIT's
+ * recv_token writes to gss-server's log for the same bytes (nothing for a reset or a frame cut
+ * inside its token, which MIT reports on stderr only).
+ */
+export class ConnectionClosedError extends GssError {
+  readonly logLine: string | undefined;
+
+  constructor(unread: Uint8Array, cause?: Error) {
+    let logLine: string | undefined;
+    if (!cause) {
+      const lenBytes = unread[0] === 0 ? 3 : 4;
+      if (unread.length === 0) logLine = 'reading token flags: 0 bytes read';
+      else if (unread.length - 1 < lenBytes) {
+        logLine = `reading token length: ${unread.length - 1} of ${lenBytes} bytes read`;
+      }
+    }
+    const why = cause ? `: ${cause.message}` : logLine ? ` (${logLine})` : '';
+    super(GSS_S_FAILURE, 0, `connection closed while reading a token${why}`);
+    this.logLine = logLine;
+  }
+}
+
 type StreamHandle = { reading?: boolean; readStop?: () => number; readStart?: () => number };
 
 function handleOf(socket: Socket): StreamHandle | undefined {
@@ -157,13 +180,7 @@ export class FrameStream {
       w.resolve(parsed.frame);
     } else if (this.#error || this.#ended) {
       this.#waiter = undefined;
-      w.reject(
-        new GssError(
-          GSS_S_FAILURE,
-          0,
-          `connection closed while reading a token${this.#error ? `: ${this.#error.message}` : ''}`,
-        ),
-      );
+      w.reject(new ConnectionClosedError(this.#buf, this.#error));
     }
   }
 

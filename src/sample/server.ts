@@ -15,7 +15,13 @@ import { displayStatusLines } from './display.js';
 import { displayContextFlags } from './flags.js';
 import { type MessageReport, serveMessages } from './messages.js';
 import { WorkerPool, type WorkerSpec } from './pool.js';
-import { FrameStream, TOKEN_CONTEXT, TOKEN_CONTEXT_NEXT, TOKEN_NOOP } from './protocol.js';
+import {
+  ConnectionClosedError,
+  FrameStream,
+  TOKEN_CONTEXT,
+  TOKEN_CONTEXT_NEXT,
+  TOKEN_NOOP,
+} from './protocol.js';
 
 export interface SampleServerOptions {
   /** Host-based service name, e.g. `gsstest@localhost`. */
@@ -116,6 +122,7 @@ export async function startSampleServer(opts: SampleServerOptions): Promise<Samp
         event.report = await serveMessages(stream, ctx, log);
       }
     } catch (e) {
+      if (e instanceof ConnectionClosedError && e.logLine) log(e.logLine);
       event.error = e instanceof Error ? e.message : String(e);
     } finally {
       if (!event.workerPid) stream.close();

@@ -6,7 +6,7 @@ import type { Socket } from 'node:net';
 import { importSecContext } from '../gssapi/export.js';
 import { serveMessages } from './messages.js';
 import type { FromWorker, ToWorker } from './pool.js';
-import { FrameStream } from './protocol.js';
+import { ConnectionClosedError, FrameStream } from './protocol.js';
 
 export function runWorker(): Promise<number> {
   return new Promise((resolve) => {
@@ -29,6 +29,7 @@ export function runWorker(): Promise<number> {
           const report = await serveMessages(stream, ctx, log);
           send({ type: 'done', id: m.id, report });
         } catch (e) {
+          if (e instanceof ConnectionClosedError && e.logLine) log(e.logLine);
           send({ type: 'done', id: m.id, error: e instanceof Error ? e.message : String(e) });
         } finally {
           stream.close();
