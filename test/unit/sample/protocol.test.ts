@@ -9,6 +9,7 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { GSS_S_DEFECTIVE_TOKEN, GSS_S_FAILURE, GssError } from '../../../src/gssapi/status.js';
 import {
+  ConnectionClosedError,
   decodeFrame,
   encodeFrame,
   FrameStream,
@@ -178,6 +179,22 @@ describe('FrameStream over a loopback socket', () => {
     client.end(bytes('0400000010aabb'));
     await assert.rejects(stream.recv(), (e: unknown) => e instanceof GssError && e.major === GSS_S_FAILURE);
   });
+
+  for (const [sent, line] of [
+    ['', 'reading token flags: 0 bytes read'],
+    ['010000', 'reading token length: 2 of 4 bytes read'],
+    ['0000', 'reading token length: 1 of 3 bytes read'],
+    ['0400000010aabb', undefined],
+  ] as const) {
+    it(`names MIT's recv_token log line when the peer closes after '${sent}'`, async () => {
+      const { client, stream } = await pair();
+      client.end(bytes(sent));
+      await assert.rejects(
+        stream.recv(),
+        (e: unknown) => e instanceof ConnectionClosedError && e.logLine === line && e.major === GSS_S_FAILURE,
+      );
+    });
+  }
 
   it('rejects recv() with DEFECTIVE_TOKEN for a frame length above the limit', async () => {
     const { client, stream } = await pair();
