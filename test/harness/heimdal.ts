@@ -13,7 +13,14 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, waitForPort } from './net.js';
-import { AES_ENCTYPES, ALICE_PASSWORD, type ExecResult, execAsync, type Realm } from './realm.js';
+import {
+  AES_ENCTYPES,
+  ALICE_PASSWORD,
+  type ExecResult,
+  execAsync,
+  type Realm,
+  track as trackChild,
+} from './realm.js';
 
 /** Where the unpacked heimdal-kdc and heimdal-clients packages live (`dpkg-deb -x PKG DIR`). */
 export function heimdalDir(): string {
@@ -248,4 +255,32 @@ export async function startHeimdalRealm(opts: HeimdalRealmOptions = {}): Promise
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** `node --import tsx src/cli/gss.ts ARGS` with the given env and stdin. */
+export function gss(args: string[], env: NodeJS.ProcessEnv, input = ''): Promise<ExecResult> {
+  return new Promise((resolve, reject) => {
+    const child = trackChild(
+      spawn(process.execPath, ['--import', 'tsx', join(process.cwd(), 'src/cli/gss.ts'), ...args], {
+        env,
+        stdio: ['pipe', 'pipe', 'pipe'],
+      }),
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout?.on('data', (d) => {
+      stdout += String(d);
+    });
+    child.stderr?.on('data', (d) => {
+      stderr += String(d);
+    });
+    child.stdin?.on('error', () => undefined);
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    child.once('error', reject);
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+    child.stdin?.end(input);
+  });
 }

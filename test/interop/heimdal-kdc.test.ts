@@ -19,8 +19,8 @@ import { getServiceCredentials } from '../../src/krb5/kdc-client/tgs.js';
 import { findKey, readKeytab } from '../../src/krb5/keytab/index.js';
 import { decodeEncTicketPart, decodeTicket } from '../../src/krb5/messages/ticket.js';
 import { NT_SRV_HST, parsePrincipal } from '../../src/krb5/principal.js';
-import { heimdalBin, heimdalSkip, startHeimdalRealm } from '../harness/heimdal.js';
-import { AES_ENCTYPES, type ExecResult, MIT_BIN, type Realm, track } from '../harness/realm.js';
+import { gss, heimdalBin, heimdalSkip, startHeimdalRealm } from '../harness/heimdal.js';
+import { AES_ENCTYPES, MIT_BIN, type Realm, track } from '../harness/realm.js';
 
 const ETYPE_NUMBER: Record<string, number> = {
   'aes128-cts-hmac-sha1-96': 17,
@@ -29,34 +29,6 @@ const ETYPE_NUMBER: Record<string, number> = {
   'aes256-cts-hmac-sha384-192': 20,
 };
 const ENV_KEYS = ['KRB5_CONFIG', 'KRB5CCNAME', 'KRB5_KTNAME', 'KRB5_CLIENT_KTNAME'] as const;
-
-/** `node --import tsx src/cli/gss.ts ARGS` with the given env and stdin. */
-export function gss(args: string[], env: NodeJS.ProcessEnv, input = ''): Promise<ExecResult> {
-  return new Promise((resolve, reject) => {
-    const child = track(
-      spawn(process.execPath, ['--import', 'tsx', join(process.cwd(), 'src/cli/gss.ts'), ...args], {
-        env,
-        stdio: ['pipe', 'pipe', 'pipe'],
-      }),
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout?.on('data', (d) => {
-      stdout += String(d);
-    });
-    child.stderr?.on('data', (d) => {
-      stderr += String(d);
-    });
-    child.stdin?.on('error', () => undefined);
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.once('error', reject);
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-    child.stdin?.end(input);
-  });
-}
 
 describe('our client side against the Heimdal KDC', { skip: heimdalSkip() }, () => {
   let realm: Realm;
