@@ -224,7 +224,7 @@ describe('GSS framing, names, checksums, gss-sample frames', () => {
     // push() and overflowed the stack with a RangeError.
     const huge = encodeSequenceOf(new Array<number>(300000).fill(18), (e) => encodeInteger(e));
     const inner = encodeAuthorizationData([{ adType: 129, adData: huge }]);
-    fuzzSync('readEtypeNegotiation (huge)', [{ what: '300000 etypes', bytes: inner }], read, DEFECTIVE, 2000);
+    fuzzSync('readEtypeNegotiation (huge)', [{ what: '300000 etypes', bytes: inner }], read, DEFECTIVE, 5000);
   });
   it("the KDC client transport's isResponseTooBig never throws", () => {
     fuzzSync('isResponseTooBig', mutants(m.krbErrorPrincipalUnknown, 19), isResponseTooBig, []);
