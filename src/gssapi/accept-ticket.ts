@@ -12,6 +12,7 @@ import { decodeEncTicketPart, type EncTicketPart, type Ticket } from '../krb5/me
 import { type Principal, principalEquals, unparsePrincipal } from '../krb5/principal.js';
 import { MINOR } from './minor.js';
 import { GSS_S_FAILURE, GssError } from './status.js';
+import { cachedTicketPart, rememberTicketPart } from './ticket-cache.js';
 
 export interface DecryptedTicket {
   readonly encPart: EncTicketPart;
@@ -28,16 +29,22 @@ function tryKey(ticket: Ticket, key: Key, permitted: readonly number[]): EncTick
   const etype = ticket.encPart.etype;
   if (!SUPPORTED_ENCTYPES.includes(etype)) return MINOR.KRB5_PROG_ETYPE_NOSUPP;
   if (!permitted.includes(etype)) return MINOR.KRB5_NOPERM_ETYPE;
+  // The keytab's own Key object when the enctype is the same, so its derived keys stay cached
+  // (src/crypto caches them per Key object) from one AP-REQ to the next.
+  const k = key.enctype === etype ? key : { enctype: etype, keyvalue: key.keyvalue };
+  // A ticket decrypted before under this key (./ticket-cache.ts): the same result, and its
+  // session key's derived keys.
+  const cached = key.enctype === etype ? cachedTicketPart(key, ticket.encPart.cipher) : undefined;
+  if (cached) return cached;
   let plain: Uint8Array;
   try {
-    // The keytab's own Key object when the enctype is the same, so its derived keys stay cached
-    // (src/crypto caches them per Key object) from one AP-REQ to the next.
-    const k = key.enctype === etype ? key : { enctype: etype, keyvalue: key.keyvalue };
     plain = decrypt(k, KU_TICKET, ticket.encPart.cipher);
   } catch {
     return MINOR.KRB5KRB_AP_ERR_BAD_INTEGRITY;
   }
-  return decodeEncTicketPart(plain);
+  const part = decodeEncTicketPart(plain);
+  if (key.enctype === etype) rememberTicketPart(key, ticket.encPart.cipher, part);
+  return part;
 }
 
 /**

@@ -13,6 +13,7 @@ import {
   randomKey,
   verifyChecksumOfType,
 } from '../crypto/index.js';
+import type { Key } from '../crypto/key.js';
 import type { CachedCredential } from '../krb5/ccache/index.js';
 import { AP_OPTS_MUTUAL_REQUIRED, TKT_FLG_INVALID } from '../krb5/constants/flags.js';
 import { KU_AP_REP_ENC_PART, KU_AP_REQ_AUTH, KU_AP_REQ_AUTH_CKSUM } from '../krb5/constants/key-usages.js';
@@ -245,7 +246,10 @@ async function acceptApReq(
   flags |= GSS_C_TRANS_FLAG;
 
   const seqRecv = auth.seqNumber ?? 0;
-  const subkey = auth.subkey ?? sessionKey;
+  // The context's own copy of the session key (deleting the context wipes it): `tkt.key` may be
+  // shared with ./ticket-cache.ts and later AP-REQs carrying the same ticket.
+  const ownSessionKey: Key = { enctype: sessionKey.enctype, keyvalue: sessionKey.keyvalue.slice() };
+  const subkey = auth.subkey ?? ownSessionKey;
   const base: ContextState = {
     locallyInitiated: false,
     flags,
@@ -253,7 +257,7 @@ async function acceptApReq(
     acceptorName: server,
     authTime: tkt.authtime,
     endTime: tkt.endtime,
-    sessionKey,
+    sessionKey: ownSessionKey,
     subkey,
     sendSeq: BigInt(seqRecv),
     recv: initSeqState(
