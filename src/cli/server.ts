@@ -40,8 +40,14 @@ export async function server(argv: string[]): Promise<number> {
     ...(o.delegatedCcache ? { delegatedCcache: o.delegatedCcache as string } : {}),
     once: o.once === true,
     verbose: o.verbose === true,
-    // MIT's -logfile: appended to, one line per event; stdout otherwise.
-    ...(o.logfile ? { log: (line: string) => appendFileSync(o.logfile as string, `${line}\n`) } : {}),
+    // MIT's -logfile: appended to, one line per event, and the 'Accepted' lines on stdout as
+    // MIT prints them; without it, everything on stdout.
+    ...(o.logfile
+      ? {
+          log: (line: string) => appendFileSync(o.logfile as string, `${line}\n`),
+          stdout: (line: string) => process.stdout.write(`${line}\n`),
+        }
+      : {}),
   });
   process.stderr.write(
     `starting... (127.0.0.1:${srv.port}${srv.workerPids.length ? `, workers ${srv.workerPids.join(' ')}` : ''})\n`,

@@ -47,6 +47,12 @@ export interface SampleServerOptions {
   verbose?: boolean;
   /** Log lines (MIT's logfile); default: stdout. */
   log?: (line: string) => void;
+  /**
+   * The lines MIT's gss-server prints to stdout rather than its log file: 'Accepted connection:
+   * "..."' and a second 'Accepted unauthenticated connection.'. Default: `log`, which is what MIT
+   * does when the log is stdout.
+   */
+  stdout?: (line: string) => void;
   /** Called once per connection when it is done. */
   onConnection?: (event: ConnectionEvent) => void;
 }
@@ -91,6 +97,9 @@ export async function startSampleServer(opts: SampleServerOptions): Promise<Samp
     const stream = new FrameStream(socket);
     try {
       const ctx = await establish(stream, credentials, log, opts.verbose ?? false, event);
+      (opts.stdout ?? log)(
+        ctx ? `Accepted connection: "${event.client}"` : 'Accepted unauthenticated connection.',
+      );
       const delegated = ctx?.delegatedCredentials;
       if (delegated && opts.delegatedCcache) {
         // Before any export: the delegated credentials stay with this process's context.
@@ -192,6 +201,5 @@ async function establish(
   event.flags = ctx.flags;
   for (const line of displayContextFlags(ctx.flags)) log(line);
   event.client = ctx.initiatorName.toString();
-  log(`Accepted connection: "${event.client}"`);
   return ctx;
 }
