@@ -72,6 +72,7 @@ describe('gss server under bad input', { skip: interopSkip() }, () => {
   let mit: MitGssServer;
   let server: SampleServer;
   const log: string[] = [];
+  const out: string[] = [];
   const events: ConnectionEvent[] = [];
   const savedEnv = { ...process.env };
 
@@ -83,6 +84,7 @@ describe('gss server under bad input', { skip: interopSkip() }, () => {
       service: 'gsstest@localhost',
       keytab: realm.keytabs.gsstest,
       log: (l) => log.push(l),
+      stdout: (l) => out.push(l),
       onConnection: (e) => events.push(e),
     });
   });
@@ -111,10 +113,11 @@ describe('gss server under bad input', { skip: interopSkip() }, () => {
     await mit.idle();
     const mitLog = mit.log().slice(mark).split('\n').slice(0, -1);
     log.length = 0;
+    out.length = 0;
     events.length = 0;
     const ourReply = await sendRaw(server.port, bytes);
     await waitFor(() => events.length === 1, 5_000, 'connection event');
-    return { mitReply, mitLog, ourReply, ourLog: [...log], event: events[0] };
+    return { mitReply, mitLog, ourReply, ourLog: [...log], ourStdout: [...out], event: events[0] };
   }
 
   it('a first token that is no NOOP: MIT log line, connection closed', async () => {
@@ -157,6 +160,8 @@ describe('gss server under bad input', { skip: interopSkip() }, () => {
       'Unauthenticated client requested authenticated services!',
     ]);
     assert.deepEqual(r.ourLog, r.mitLog);
+    // MIT's second 'Accepted unauthenticated connection.' goes to stdout, closed under -inetd.
+    assert.deepEqual(r.ourStdout, ['Accepted unauthenticated connection.']);
     assert.equal(r.ourReply, '');
     await stillServes(server.port);
   });
