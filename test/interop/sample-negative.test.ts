@@ -129,6 +129,23 @@ describe('gss server under bad input', { skip: interopSkip() }, () => {
     await stillServes(server.port);
   });
 
+  it("MIT gss-client -v1 (no NOOP, zero-flags frames) is refused as MIT's server refuses it", async () => {
+    const args = ['-v1', 'localhost', 'gsstest@localhost', 'v1'];
+    const mark = mit.log().length;
+    const theirs = await realm.exec(MIT_BIN.gssClient, ['-port', String(mit.port), ...args]);
+    await mit.idle();
+    log.length = 0;
+    events.length = 0;
+    const ours = await realm.exec(MIT_BIN.gssClient, ['-port', String(server.port), ...args]);
+    await waitFor(() => events.length === 1);
+    const mitLog = mit.log().slice(mark).split('\n').slice(0, -1);
+    assert.deepEqual(mitLog, ['Expected NOOP token, got 0 token instead']);
+    assert.deepEqual(log, mitLog);
+    assert.equal(ours.code, theirs.code);
+    assert.notEqual(ours.code, 0);
+    await stillServes(server.port);
+  });
+
   for (const [name, token] of [
     ['random bytes', new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8])],
     ['a GSS header with a bad mechanism OID', new Uint8Array([0x60, 5, 1, 2, 3, 4, 5])],
