@@ -1,6 +1,6 @@
 /**
  * Heimdal 7.8's libgssapi (test/interop/c/heimdal-peer.c) and our SecurityContext on the options
- * a context is made with: channel bindings (RFC 4121 4.1.1.2: the MD5 of the bindings, addresses
+ * a context is made with, and across export: channel bindings (RFC 4121 4.1.1.2: the MD5 of the bindings, addresses
  * included) matching and not matching, both ways; and contexts without mutual authentication,
  * where Heimdal's initiator expects the acceptor's sequence numbers from 0 and MIT's acceptor (and
  * ours, as MIT) sends from the initiator's: Heimdal reports GSS_S_GAP_TOKEN once, not an error.
@@ -11,6 +11,7 @@ import { after, afterEach, before, describe, it } from 'node:test';
 import { type ChannelBindings, GSS_C_AF_INET } from '../../src/gssapi/bindings.js';
 import { SecurityContext } from '../../src/gssapi/context.js';
 import { Credentials } from '../../src/gssapi/creds.js';
+import { exportSecContext, importSecContext } from '../../src/gssapi/export.js';
 import { Name } from '../../src/gssapi/names.js';
 import { GSS_S_BAD_BINDINGS, GssError } from '../../src/gssapi/status.js';
 import { fromHex, toHex } from '../../src/util/bytes.js';
@@ -192,5 +193,26 @@ describe("Heimdal's GSS-API library and our contexts: bindings, no mutual", {
     await sendOurs(client, peer, 'bound');
     await checkTheirs(client, peer, 'bound');
     assert.equal(await peer.exited, 0);
+  });
+
+  it('contexts exported and imported (sealed) mid-session keep talking to Heimdal, both sides', async () => {
+    const key = new Uint8Array(32).fill(7);
+    // Our acceptor, exported after Heimdal's messages, imported, then answering.
+    const peer = heimdalInitiator({});
+    const { server, line } = await acceptFrom(peer, realm.keytabs.gsstest);
+    assert.match(line, /^established /);
+    await checkTheirs(server, peer, 'bound');
+    const again = importSecContext(exportSecContext(server, { key }), { key });
+    await sendOurs(again, peer, 'bound');
+    assert.equal(await peer.exited, 0);
+    // Our initiator, exported right after establishment.
+    const peer2 = heimdalAcceptor({});
+    const client = await ourInitiator({});
+    await exchangeAsInitiator(client, peer2, await client.step());
+    await peer2.next('established');
+    const imported = importSecContext(exportSecContext(client, { key }), { key });
+    await sendOurs(imported, peer2, 'bound');
+    await checkTheirs(imported, peer2, 'bound');
+    assert.equal(await peer2.exited, 0);
   });
 });
