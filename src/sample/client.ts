@@ -8,6 +8,7 @@ import { SecurityContext } from '../gssapi/context.js';
 import type { Credentials } from '../gssapi/creds.js';
 import { Name } from '../gssapi/names.js';
 import { utf8 } from '../util/bytes.js';
+import { displayStatusLines } from './display.js';
 import { displayContextFlags } from './flags.js';
 import {
   FrameStream,
@@ -78,7 +79,7 @@ export async function callServer(opts: SampleClientOptions): Promise<ClientResul
       stream.send(TOKEN_NOOP | TOKEN_CONTEXT_NEXT);
       let input: Uint8Array | undefined;
       for (;;) {
-        const out = await ctx.step(input);
+        const out = await mitStatus('initializing context', log, () => ctx?.step(input));
         // One line per step, as MIT prints it: "Sending ... (size=N)...continue needed..." and
         // an empty line for the step that only read the AP-REP.
         let line = '';
@@ -108,7 +109,11 @@ export async function callServer(opts: SampleClientOptions): Promise<ClientResul
     const encrypt = auth && (opts.encrypt ?? true);
     const mic = auth && (opts.mic ?? true);
     for (let i = 0; i < (opts.mcount ?? 1); i++) {
-      const out = wrap && ctx ? ctx.wrap(msg, { confidential: encrypt }) : msg;
+      const c = ctx;
+      const out =
+        wrap && c
+          ? await mitStatus('wrapping message', log, () => c.wrap(msg, { confidential: encrypt }))
+          : msg;
       stream.send(
         TOKEN_DATA |
           (wrap ? TOKEN_WRAPPED : 0) |
@@ -117,8 +122,8 @@ export async function callServer(opts: SampleClientOptions): Promise<ClientResul
         out,
       );
       const reply = await stream.recv();
-      if (mic && ctx) {
-        ctx.verifyMic(msg, reply.token);
+      if (mic && c) {
+        await mitStatus('verifying signature', log, () => c.verifyMic(msg, reply.token));
         result.micsVerified++;
         if (opts.verbose) log('Signature verified.');
       } else if (opts.verbose) {
@@ -130,5 +135,19 @@ export async function callServer(opts: SampleClientOptions): Promise<ClientResul
     return result;
   } finally {
     stream.close();
+  }
+}
+
+/** Runs a GSS call; on failure prints MIT's display_status lines (gss-client prints them always). */
+async function mitStatus<T>(
+  what: string,
+  log: (line: string) => void,
+  call: () => T | Promise<T>,
+): Promise<T> {
+  try {
+    return await call();
+  } catch (e) {
+    for (const line of displayStatusLines(what, e)) log(line);
+    throw e;
   }
 }
