@@ -228,6 +228,32 @@ describe('gss server and gss client commands', { skip: interopSkip() }, () => {
     }
   });
 
+  it('gss client reports an initiation failure with MIT display_status lines and exit code 1', async () => {
+    const mit = await startMitGssServer(realm);
+    try {
+      const args = ['-port', String(mit.port), 'localhost', 'nosuch@localhost', 'x'];
+      const ours = await realm.exec(process.execPath, ['--import', 'tsx', GSS_ENTRY, 'client', ...args]);
+      const theirs = await realm.exec(MIT_BIN.gssClient, args);
+      assert.equal(ours.code, 1);
+      assert.equal(theirs.code, 1);
+      const [o, t] = [ours.stdout.split('\n'), theirs.stdout.split('\n')];
+      assert.equal(o.length, t.length);
+      assert.equal(
+        o[0],
+        'GSS-API error initializing context: Unspecified GSS failure.  Minor code may provide more information',
+      );
+      assert.equal(o[0], t[0]);
+      // MIT's minor line is its extended message, naming the principal; ours is the code's text.
+      assert.equal(o[1], 'GSS-API error initializing context: Server not found in Kerberos database');
+      assert.equal(
+        t[1],
+        'GSS-API error initializing context: Server nosuch/localhost@TEST.GSS not found in Kerberos database',
+      );
+    } finally {
+      await mit.stop();
+    }
+  });
+
   it('gss client exits non-zero with a usage message for bad options', async () => {
     const r = await realm.exec(process.execPath, [
       '--import',
