@@ -69,15 +69,35 @@ export function encodeTlv(
 /** INTEGER, minimal two's complement; any value in [-2^31, 2^32) (Int32 and UInt32). */
 export function encodeInteger(n: number, what = 'INTEGER'): Uint8Array {
   if (!Number.isInteger(n) || n < -0x80000000 || n > 0xffffffff) throw asn1EncodeError('ASN1_OVERFLOW', what);
-  const bytes: number[] = [];
+  // The fewest octets whose two's complement holds n (a leading 0x00 keeps a high bit positive),
+  // written straight after the two header octets: every AP-REQ/AP-REP has several INTEGERs.
+  const len =
+    n >= 0
+      ? n < 0x80
+        ? 1
+        : n < 0x8000
+          ? 2
+          : n < 0x800000
+            ? 3
+            : n < 0x80000000
+              ? 4
+              : 5
+      : n >= -0x80
+        ? 1
+        : n >= -0x8000
+          ? 2
+          : n >= -0x800000
+            ? 3
+            : 4;
+  const out = new Uint8Array(2 + len);
+  out[0] = (CLASS_UNIVERSAL << 6) | TAG_INTEGER;
+  out[1] = len;
   let x = n;
-  do {
-    bytes.unshift(((x % 256) + 256) % 256);
+  for (let i = len - 1; i >= 0; i--) {
+    out[2 + i] = x & 0xff; // the low octet of the two's complement, also for negative x
     x = Math.floor(x / 256);
-  } while (x !== 0 && x !== -1);
-  if (n >= 0 && bytes[0] >= 0x80) bytes.unshift(0);
-  if (n < 0 && bytes[0] < 0x80) bytes.unshift(0xff);
-  return encodeTlv(CLASS_UNIVERSAL, false, TAG_INTEGER, [Uint8Array.from(bytes)]);
+  }
+  return out;
 }
 
 /** BOOLEAN, DER: TRUE is 0xFF. */
