@@ -146,7 +146,9 @@ describe('Heimdal libgssapi as a client of gss server --workers 2', { skip: heim
           assert.match(line, /^established \d+ gsstest\/localhost@HEIMDAL\.GSS$/);
           const wrapped = fromHex(await peer.next('wrap'));
           frames.send(TOKEN_DATA | TOKEN_WRAPPED | TOKEN_ENCRYPTED | TOKEN_SEND_MIC, wrapped);
-          const mic = await frames.next();
+          const mic = await frames.next().catch((e) => {
+            throw new Error(`${e.message} (connection ${i})\n${serverOut}\n${serverErr}`);
+          });
           assert.equal(mic.flags, TOKEN_MIC);
           peer.send('mic', mic.token);
           // Without mutual authentication Heimdal 7.8 expects the acceptor's numbers from 0 where
