@@ -341,6 +341,47 @@ describe('gss server under bad input', { skip: interopSkip() }, () => {
       await stillServes(pooled.port, pevents);
     });
 
+    it('bytes the client sent right behind its AP-REQ reach the worker (one write, no mutual)', {
+      timeout: 15_000,
+    }, async () => {
+      pevents.length = 0;
+      const ctx = SecurityContext.initiate({ target: Name.hostbased('gsstest@localhost'), mutual: false });
+      const apReq = await ctx.step();
+      assert.ok(apReq && ctx.isEstablished);
+      const msgs = ['first', 'second', 'third'].map((m) => new TextEncoder().encode(m));
+      const socket: Socket = connect(pooled.port, '127.0.0.1');
+      await once(socket, 'connect');
+      const stream = new FrameStream(socket);
+      // Destroyed on any failure, so a lost byte fails this test instead of hanging the suite.
+      const guard = setTimeout(() => socket.destroy(), 10_000);
+      try {
+        // Everything at once: the listener reads some of it with the AP-REQ and must hand it over.
+        socket.write(
+          cat(
+            hello,
+            encodeFrame(TOKEN_CONTEXT, apReq),
+            ...msgs.map((m) =>
+              encodeFrame(TOKEN_DATA | TOKEN_WRAPPED | TOKEN_ENCRYPTED | TOKEN_SEND_MIC, ctx.wrap(m)),
+            ),
+            encodeFrame(TOKEN_NOOP, empty),
+          ),
+        );
+        for (const m of msgs) {
+          const reply = await stream.recv();
+          assert.equal(reply.flags, 0x08);
+          assert.equal(ctx.verifyMic(m, reply.token), 0);
+        }
+        await waitFor(() => pevents.length === 1);
+        stream.close();
+        assert.equal(pevents[0].error, undefined);
+        assert.ok(pevents[0].workerPid);
+      } finally {
+        clearTimeout(guard);
+        socket.destroy();
+      }
+      assert.deepEqual(pevents[0].report?.messages, ['"first"', '"second"', '"third"']);
+    });
+
     it('garbage before the context is refused by the listener, workers untouched', async () => {
       pevents.length = 0;
       assert.equal(
