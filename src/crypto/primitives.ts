@@ -1,7 +1,10 @@
 /**
  * The only importer of node:crypto (OpenSSL). Everything above this file sees Uint8Array and
- * opaque `SecretKey` handles; ./cts.ts builds AES-CTS on the CBC contexts made here.
+ * opaque key handles (`SecretKey`, `MacKey`); ./cts.ts builds AES-CTS on the CBC contexts made
+ * here, ./sha-small.ts computes small HMACs without OpenSSL.
  */
+
+import * as nodeCrypto from 'node:crypto';
 import {
   type Cipher,
   createCipheriv,
@@ -12,7 +15,6 @@ import {
   type Decipher,
   type KeyObject,
   randomBytes as nodeRandomBytes,
-  hash as oneShotHash,
   pbkdf2Sync,
   timingSafeEqual,
 } from 'node:crypto';
@@ -89,6 +91,13 @@ function plain(b: Buffer): Uint8Array {
 
 const HASH_BLOCK: Record<HashName, number> = { sha1: 64, sha256: 64, sha384: 128 };
 const HASH_BYTES: Record<HashName, number> = { sha1: 20, sha256: 32, sha384: 48 };
+/**
+ * crypto.hash, the one-shot digest of Node 20.12+; looked up rather than imported by name so that
+ * older Node 20 releases load this module (HMAC then always takes createHmac).
+ */
+const oneShotHash = (
+  nodeCrypto as { hash?: (algorithm: string, data: Uint8Array, encoding: 'buffer') => Buffer }
+).hash;
 /** Up to this much input, HMAC goes through two one-shot hashes (below). */
 const ONE_SHOT_MAX = 2048;
 
@@ -161,9 +170,9 @@ export class MacKey {
     }
     const outer = Buffer.allocUnsafe(block + HASH_BYTES[hash]);
     outer.set(opad, 0);
-    outer.set(oneShotHash(hash, inner, 'buffer') as Buffer, block);
+    outer.set(oneShotHash(hash, inner, 'buffer'), block);
     inner.fill(0, 0, block);
-    const out = oneShotHash(hash, outer, 'buffer') as Buffer;
+    const out = oneShotHash(hash, outer, 'buffer');
     outer.fill(0, 0, block);
     return plain(out);
   }
