@@ -52,6 +52,7 @@ export async function serveMessages(
   stream: FrameStream,
   ctx: SecurityContext | undefined,
   log: (line: string) => void,
+  verbose = false,
 ): Promise<MessageReport> {
   const report: MessageReport = { messages: [], encrypted: 0, mics: 0 };
   for (;;) {
@@ -60,6 +61,7 @@ export async function serveMessages(
       log('NOOP token');
       break;
     }
+    if (verbose) for (const l of [`Message token (flags=${flags}):`, ...printTokenLines(token)]) log(l);
     if (!ctx && flags & (TOKEN_WRAPPED | TOKEN_ENCRYPTED | TOKEN_SEND_MIC)) {
       log('Unauthenticated client requested authenticated services!');
       throw new Error('unauthenticated client requested authenticated services');

@@ -17,7 +17,7 @@ export interface WorkerSpec {
 /** Messages between the listener and a worker (structured clone over IPC). */
 export type ToWorker =
   | { type: 'init'; key: Uint8Array }
-  | { type: 'context'; id: number; token: Uint8Array; pending: Uint8Array };
+  | { type: 'context'; id: number; token: Uint8Array; pending: Uint8Array; verbose?: boolean };
 export type FromWorker =
   | { type: 'ready' }
   | { type: 'log'; line: string }
@@ -117,7 +117,7 @@ export class WorkerPool {
   }
 
   /** Hands a connection to the next worker (round robin); resolves when the worker is done with it. */
-  async dispatch(token: Uint8Array, stream: FrameStream): Promise<DispatchResult> {
+  async dispatch(token: Uint8Array, stream: FrameStream, verbose = false): Promise<DispatchResult> {
     await stream.flushed();
     const child = this.#pick();
     if (!child) {
@@ -127,7 +127,7 @@ export class WorkerPool {
     }
     const id = ++this.#id;
     const done = new Promise<DispatchResult>((resolve) => this.#waiting.set(id, { child, resolve }));
-    const msg: ToWorker = { type: 'context', id, token, pending: stream.pending.slice() };
+    const msg: ToWorker = { type: 'context', id, token, pending: stream.pending.slice(), verbose };
     child.send(msg, stream.socket, (err) => {
       token.fill(0);
       if (err) {

@@ -11,7 +11,7 @@ import { Credentials } from '../gssapi/creds.js';
 import { exportSecContext, importSecContext } from '../gssapi/export.js';
 import { Name } from '../gssapi/names.js';
 import { GssError } from '../gssapi/status.js';
-import { displayStatusLines } from './display.js';
+import { displayStatusLines, printTokenLines } from './display.js';
 import { displayContextFlags } from './flags.js';
 import { type MessageReport, serveMessages } from './messages.js';
 import { WorkerPool, type WorkerSpec } from './pool.js';
@@ -105,16 +105,20 @@ export async function startSampleServer(opts: SampleServerOptions): Promise<Samp
         // Before any export: the delegated credentials stay with this process's context.
         await delegated.storeInto(opts.delegatedCcache);
         event.delegatedStored = opts.delegatedCcache;
-        if (opts.verbose) log(`Stored delegated credentials in ${opts.delegatedCcache}`);
       }
       if (ctx && opts.exportTest) {
         let current = ctx;
+        const seconds = (from: number) => ((performance.now() - from) / 1000).toFixed(4).padStart(7);
         for (let i = 0; i < 3; i++) {
+          // MIT test_import_export_context, with its verbose lines.
+          const t1 = performance.now();
           const token = exportSecContext(current);
-          if (opts.verbose) log(`Exported context: ${token.length} bytes`);
+          if (opts.verbose) log(`Exported context: ${token.length} bytes, ${seconds(t1)} seconds`);
+          const t2 = performance.now();
           current = importSecContext(token);
+          if (opts.verbose) log(`Importing context: ${seconds(t2)} seconds`);
         }
-        event.report = await serveMessages(stream, current, log);
+        event.report = await serveMessages(stream, current, log, opts.verbose);
       } else if (ctx && pool) {
         const token = exportSecContext(ctx, { key: sealKey });
         event.exportedBytes = token.length;
@@ -123,12 +127,12 @@ export async function startSampleServer(opts: SampleServerOptions): Promise<Samp
         } catch (e) {
           event.exporterAfterExport = e instanceof GssError ? e.code : String(e);
         }
-        const result = await pool.dispatch(token, stream);
+        const result = await pool.dispatch(token, stream, opts.verbose);
         event.workerPid = result.pid;
         event.report = result.report;
         if (result.error) event.error = result.error;
       } else {
-        event.report = await serveMessages(stream, ctx, log);
+        event.report = await serveMessages(stream, ctx, log, opts.verbose);
       }
     } catch (e) {
       if (e instanceof ConnectionClosedError && e.logLine) log(e.logLine);
@@ -186,20 +190,30 @@ async function establish(
   const ctx = SecurityContext.accept({ credentials });
   while (!ctx.isEstablished) {
     const { token } = await stream.recv();
-    if (verbose) log(`Received token (size=${token.length})`);
+    if (verbose)
+      for (const l of [`Received token (size=${token.length}): `, ...printTokenLines(token)]) log(l);
+    const reply = (out: Uint8Array) => {
+      if (verbose) {
+        for (const l of [`Sending accept_sec_context token (size=${out.length}):`, ...printTokenLines(out)])
+          log(l);
+      }
+      stream.send(TOKEN_CONTEXT, out);
+    };
     let out: Uint8Array | undefined;
     try {
       out = await ctx.step(token);
     } catch (e) {
       const errToken = ctx.errorToken;
-      if (errToken?.length) stream.send(TOKEN_CONTEXT, errToken);
+      if (errToken?.length) reply(errToken);
       for (const line of displayStatusLines('accepting context', e)) log(line);
       throw e;
     }
-    if (out?.length) stream.send(TOKEN_CONTEXT, out);
+    if (out?.length) reply(out);
+    if (verbose) log(ctx.isEstablished ? '' : 'continue needed...');
   }
   event.flags = ctx.flags;
   for (const line of displayContextFlags(ctx.flags)) log(line);
+  if (verbose) log('Accepted connection using mechanism OID { 1 2 840 113554 1 2 2 }.');
   event.client = ctx.initiatorName.toString();
   return ctx;
 }

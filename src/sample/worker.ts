@@ -26,7 +26,7 @@ export function runWorker(): Promise<number> {
           const ctx = importSecContext(m.token, key ? { key } : {});
           m.token.fill(0);
           log(`imported context of "${ctx.initiatorName.toString()}" (${m.token.length} byte token)`);
-          const report = await serveMessages(stream, ctx, log);
+          const report = await serveMessages(stream, ctx, log, m.verbose === true);
           send({ type: 'done', id: m.id, report });
         } catch (e) {
           if (e instanceof ConnectionClosedError && e.logLine) log(e.logLine);
