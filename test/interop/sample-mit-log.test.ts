@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { type ConnectionEvent, type SampleServer, startSampleServer } from '../../src/sample/server.js';
+import { startMitGssServer } from '../harness/gss-server.js';
 import { interopSkip, MIT_BIN, type Realm, startRealm } from '../harness/realm.js';
 import { waitFor } from './sample-realm.js';
 
@@ -93,6 +94,82 @@ describe('gss server log against MIT gss-server stdout and log', { skip: interop
         assert.ok(all.includes('localname: alice'));
       }
       assert.deepEqual([...log], mitLines);
+    });
+  }
+});
+
+/** Hex dump lines (print_token) collapsed to one marker: the tokens differ run to run. */
+function shape(lines: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const l of lines) {
+    const n = /^([0-9a-f]{2} )+$/.test(l)
+      ? 'HEX'
+      : l
+          .replace(/\(size=\d+\)/, '(size=N)')
+          .replace(/\d+ bytes, +[\d.]+ seconds/, 'N bytes, T seconds')
+          .replace(/context: +[\d.]+ seconds/, 'context: T seconds');
+    if (n === 'HEX' && out[out.length - 1] === 'HEX') continue;
+    out.push(n);
+  }
+  return out;
+}
+
+describe('gss server --verbose against MIT gss-server -verbose', { skip: interopSkip() }, () => {
+  let realm: Realm;
+  const savedEnv = { ...process.env };
+  before(async () => {
+    realm = await startRealm();
+    process.env = { ...realm.env };
+  });
+  after(async () => {
+    process.env = savedEnv;
+    await realm?.stop();
+  });
+
+  for (const exportTest of [false, true]) {
+    it(`logs MIT's verbose lines${exportTest ? ' with -export' : ''}`, async () => {
+      const mit = await startMitGssServer(realm, { args: ['-verbose', ...(exportTest ? ['-export'] : [])] });
+      const log: string[] = [];
+      const events: ConnectionEvent[] = [];
+      const ours = await startSampleServer({
+        service: 'gsstest@localhost',
+        keytab: realm.keytabs.gsstest,
+        verbose: true,
+        exportTest,
+        log: (l) => log.push(l),
+        stdout: () => {},
+        onConnection: (e) => events.push(e),
+      });
+      try {
+        for (const args of [[], ['-nomutual', '-seq'], ['-mcount', '2', '-nm'], ['-na']]) {
+          const mark = mit.log().length;
+          log.length = 0;
+          events.length = 0;
+          for (const port of [mit.port, ours.port]) {
+            const r = await realm.exec(MIT_BIN.gssClient, [
+              '-port',
+              String(port),
+              ...args,
+              'localhost',
+              'gsstest@localhost',
+              'v',
+            ]);
+            assert.equal(r.code, 0, r.stderr);
+          }
+          await mit.idle();
+          await waitFor(() => events.length === 1);
+          const mitLines = mit.log().slice(mark).split('\n').slice(0, -1);
+          assert.ok(
+            mitLines.some((l) =>
+              l.startsWith(args.includes('-na') ? 'Message token' : 'Received token (size='),
+            ),
+          );
+          assert.deepEqual(shape(log), shape(mitLines), args.join(' '));
+        }
+      } finally {
+        await ours.close();
+        await mit.stop();
+      }
     });
   }
 });
