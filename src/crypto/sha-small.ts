@@ -146,7 +146,7 @@ function finish(hash: SmallHash, h: Int32Array, data: Uint8Array, n: number): vo
   for (; off + 64 <= n; off += 64) block(h, data, off);
   const r = n - off;
   const blocks = r + 9 <= 64 ? 1 : 2;
-  tail.set(data.subarray(off, n), 0);
+  for (let i = 0; i < r; i++) tail[i] = data[off + i];
   tail[r] = 0x80;
   tail.fill(0, r + 1, blocks * 64 - 4);
   const bits = (64 + n) * 8; // the pad block counts; n <= SMALL_MAC_MAX keeps this < 2^32

@@ -69,15 +69,31 @@ export function receiveUsage(ctx: ContextState, seal: boolean): number {
 
 /** A 16-octet header. */
 export function makeHeader(tokId: number, flags: number, ec: number, rrc: number, seq: bigint): Uint8Array {
+  // Byte by byte: a DataView would move this small on-heap array's storage off the V8 heap.
   const h = new Uint8Array(HEADER_BYTES);
-  const v = new DataView(h.buffer);
-  v.setUint16(0, tokId);
+  h[0] = tokId >>> 8;
+  h[1] = tokId & 0xff;
   h[2] = flags;
   h[3] = 0xff;
-  v.setUint16(4, ec);
-  v.setUint16(6, rrc);
-  v.setBigUint64(8, seq & MASK64);
+  h[4] = ec >>> 8;
+  h[5] = ec & 0xff;
+  h[6] = rrc >>> 8;
+  h[7] = rrc & 0xff;
+  const s = seq & MASK64;
+  writeUint32(h, 8, Number(s >> 32n));
+  writeUint32(h, 12, Number(s & 0xffffffffn));
   return h;
+}
+
+function writeUint32(b: Uint8Array, at: number, v: number): void {
+  b[at] = v >>> 24;
+  b[at + 1] = (v >>> 16) & 0xff;
+  b[at + 2] = (v >>> 8) & 0xff;
+  b[at + 3] = v & 0xff;
+}
+
+function readUint32(b: Uint8Array, at: number): number {
+  return ((b[at] << 24) | (b[at + 1] << 16) | (b[at + 2] << 8) | b[at + 3]) >>> 0;
 }
 
 /** Takes the next send sequence number and advances it (mod 2^64), once a token is made. */
@@ -124,7 +140,7 @@ export function openToken(ctx: ContextState, input: Uint8Array, expected: number
   const key = ctx.acceptorSubkey && flags & FLAG_ACCEPTOR_SUBKEY ? ctx.acceptorSubkey : ctx.subkey;
   if (tokId !== expected) throw defective();
   if (token[3] !== 0xff) throw defective();
-  const seqnum = new DataView(token.buffer, token.byteOffset + 8, 8).getBigUint64(0);
+  const seqnum = (BigInt(readUint32(token, 8)) << 32n) | BigInt(readUint32(token, 12));
   return { token, flags, key, seqnum };
 }
 
@@ -135,6 +151,16 @@ export function openToken(ctx: ContextState, input: Uint8Array, expected: number
 export function joinBytes(...parts: readonly Uint8Array[]): Uint8Array {
   let n = 0;
   for (const p of parts) n += p.length;
+  if (n <= 64) {
+    // V8 keeps typed arrays this small on its heap: cheaper than a slice of Node's pool.
+    const out = new Uint8Array(n);
+    let at = 0;
+    for (const p of parts) {
+      out.set(p, at);
+      at += p.length;
+    }
+    return out;
+  }
   const b = Buffer.allocUnsafe(n);
   let at = 0;
   for (const p of parts) {
