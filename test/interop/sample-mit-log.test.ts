@@ -152,7 +152,9 @@ describe('gss server --verbose against MIT gss-server -verbose', { skip: interop
               ...args,
               'localhost',
               'gsstest@localhost',
-              'v',
+              // Two bytes at least: MIT decides text-or-hex from msg[0] and msg[1], and reads past
+              // a one-byte message (heap garbage), so its log for 'v' is not deterministic.
+              'vv',
             ]);
             assert.equal(r.code, 0, r.stderr);
           }
