@@ -70,6 +70,22 @@ export function makeChecksum(key: Key, usage: number, data: Uint8Array): Uint8Ar
   return family(p).checksum(p, key, usage, data);
 }
 
+/** makeChecksum() of the concatenation of `parts`, without joining them first. */
+export function makeChecksumParts(key: Key, usage: number, parts: readonly Uint8Array[]): Uint8Array {
+  const p = profileOfKey(key);
+  return family(p).checksumParts(p, key, usage, parts);
+}
+
+/** verifyChecksum() of the concatenation of `parts`. */
+export function verifyChecksumParts(
+  key: Key,
+  usage: number,
+  parts: readonly Uint8Array[],
+  checksum: Uint8Array,
+): boolean {
+  return constantTimeEqual(makeChecksumParts(key, usage, parts), checksum);
+}
+
 /**
  * A keyed checksum by checksum type. As MIT's verify_key, the key must use the same AES
  * cipher (key size) as the checksum type, else KRB5_BAD_ENCTYPE; the checksum type then

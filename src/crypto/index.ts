@@ -8,6 +8,7 @@ export {
   encryptParts,
   makeChecksum,
   makeChecksumOfType,
+  makeChecksumParts,
   prf,
   randomKey,
   randomToKey,
@@ -15,6 +16,7 @@ export {
   stringToKey,
   verifyChecksum,
   verifyChecksumOfType,
+  verifyChecksumParts,
 } from './engine.js';
 export type { Key } from './key.js';
 export {
@@ -22,6 +24,7 @@ export {
   aeadSeal,
   constantTimeEqual,
   hmacSha256,
+  macEqual,
   md5,
   randomBytes,
   sha256,

@@ -6,7 +6,7 @@
 
 import type { CtsKey } from './cts.js';
 import type { Key } from './key.js';
-import { constantTimeEqual, digest, hmac, type MacKey, pbkdf2 } from './primitives.js';
+import { digest, hmac, type MacKey, macEqual, pbkdf2 } from './primitives.js';
 import type { EnctypeProfile } from './profiles.js';
 import { cachedCtsKey, cachedKey, dk, dkOf, KC, KE, KI, PRF_SLOT, slotOf, usageConstant } from './rfc3961.js';
 
@@ -30,8 +30,8 @@ export function decrypt(p: EnctypeProfile, key: Key, usage: number, ct: Uint8Arr
   const h = p.macBytes;
   if (ct.length < p.confounderBytes + h) return null;
   const plain = encryptionKey(p, key, usage).decrypt(ct, ct.length - h);
-  const mac = hmac('sha1', derived(p, key, usage, KI), [plain]).subarray(0, h);
-  if (!constantTimeEqual(mac, ct.subarray(ct.length - h))) return null;
+  const mac = hmac('sha1', derived(p, key, usage, KI), [plain]);
+  if (!macEqual(mac, ct, ct.length - h, h)) return null;
   return plain.subarray(p.confounderBytes);
 }
 
@@ -47,13 +47,19 @@ export function encrypt(
   const h = p.macBytes;
   const out = encryptionKey(p, key, usage).encrypt([conf, ...parts], h, lead);
   const mac = hmac('sha1', derived(p, key, usage, KI), [conf, ...parts]);
-  out.set(mac.subarray(0, h), out.length - h);
+  for (let i = 0, at = out.length - h; i < h; i++) out[at + i] = mac[i];
   return out;
 }
 
 /** hmac-sha1-96-aes128/256 (checksum types 15, 16): HMAC-SHA1(Kc, data) truncated to 96 bits. */
 export function checksum(p: EnctypeProfile, key: Key, usage: number, data: Uint8Array): Uint8Array {
-  return hmac('sha1', derived(p, key, usage, KC), [data]).slice(0, p.checksumBytes);
+  return checksumParts(p, key, usage, [data]);
+}
+
+/** checksum() of the concatenation of `parts` (a token's message then header, without joining). */
+export function checksumParts(p: EnctypeProfile, key: Key, usage: number, parts: readonly Uint8Array[]) {
+  // slice(), not subarray(): a view would move the small on-heap MAC array off the V8 heap.
+  return hmac('sha1', derived(p, key, usage, KC), parts).slice(0, p.checksumBytes);
 }
 
 /** RFC 3962 section 6: E(DK(key, "prf"), truncate16(SHA-1(input))) with a zero IV. */

@@ -6,7 +6,7 @@
 
 import type { CtsKey } from './cts.js';
 import type { Key } from './key.js';
-import { constantTimeEqual, type HashName, hmac, type MacKey, pbkdf2 } from './primitives.js';
+import { type HashName, hmac, type MacKey, macEqual, pbkdf2 } from './primitives.js';
 import type { EnctypeProfile } from './profiles.js';
 import { baseMacKey, cachedCtsKey, cachedKey, KC, KE, KI, slotOf, usageConstant } from './rfc3961.js';
 
@@ -64,7 +64,7 @@ export function encrypt(
   const out = encryptionKey(p, key, usage).encrypt([conf, ...parts], h, lead);
   const n = out.length - h;
   const mac = hmac(p.hash, derived(p, key, usage, KI), [ZERO_IV, out.subarray(lead, n)]);
-  out.set(mac.subarray(0, h), n);
+  for (let i = 0; i < h; i++) out[n + i] = mac[i];
   return out;
 }
 
@@ -73,14 +73,20 @@ export function decrypt(p: EnctypeProfile, key: Key, usage: number, ct: Uint8Arr
   const h = p.macBytes;
   if (ct.length < p.confounderBytes + h) return null;
   const body = ct.subarray(0, ct.length - h);
-  const mac = hmac(p.hash, derived(p, key, usage, KI), [ZERO_IV, body]).subarray(0, h);
-  if (!constantTimeEqual(mac, ct.subarray(ct.length - h))) return null;
+  const mac = hmac(p.hash, derived(p, key, usage, KI), [ZERO_IV, body]);
+  if (!macEqual(mac, ct, ct.length - h, h)) return null;
   return encryptionKey(p, key, usage).decrypt(ct, body.length).subarray(p.confounderBytes);
 }
 
 /** hmac-sha256-128-aes128 (19), hmac-sha384-192-aes256 (20): HMAC(Kc, data) truncated. */
 export function checksum(p: EnctypeProfile, key: Key, usage: number, data: Uint8Array): Uint8Array {
-  return hmac(p.hash, derived(p, key, usage, KC), [data]).slice(0, p.checksumBytes);
+  return checksumParts(p, key, usage, [data]);
+}
+
+/** checksum() of the concatenation of `parts` (a token's message then header, without joining). */
+export function checksumParts(p: EnctypeProfile, key: Key, usage: number, parts: readonly Uint8Array[]) {
+  // slice(), not subarray(): a view would move the small on-heap MAC array off the V8 heap.
+  return hmac(p.hash, derived(p, key, usage, KC), parts).slice(0, p.checksumBytes);
 }
 
 /** Section 5: PRF = KDF-HMAC-SHA2(base-key, "prf", 256 or 384 bits, input). */

@@ -122,9 +122,14 @@ function defective(minor = 0): GssError {
 export function openToken(ctx: ContextState, input: Uint8Array, expected: number): ReceivedToken {
   // MIT's mechglue (g_unseal.c, g_verify.c) refuses an empty token before the mechanism sees it.
   if (input.length === 0) throw new GssError(GSS_S_CALL_INACCESSIBLE_READ, 0, 'empty token');
-  const framed = verifyTokenHeader(input, KRB5_MECH_OID_BYTES, -1, false);
-  if (!framed.ok) throw defective(framed.minor);
-  const token = framed.body;
+  // A raw token (the usual case: RFC 4121 tokens carry no wrapper) is its own body, which is
+  // what verifyTokenHeader returns for it; only a 0x60 wrapper needs the full check.
+  let token = input;
+  if (input[0] === 0x60) {
+    const framed = verifyTokenHeader(input, KRB5_MECH_OID_BYTES, -1, false);
+    if (!framed.ok) throw defective(framed.minor);
+    token = framed.body;
+  }
   if (token.length < 2) throw defective(MINOR.G_BAD_TOK_HEADER);
   const tokId = (token[0] << 8) | token[1];
   if (RFC1964_TOK_IDS.has(tokId)) throw defective();

@@ -3,7 +3,7 @@
  * them (src/lib/gssapi/krb5/k5sealv3.c): the checksum covers the message then the 16-octet
  * header, whose EC and RRC are 0xFFFF.
  */
-import { getProfile, makeChecksum, verifyChecksum } from '../../crypto/index.js';
+import { getProfile, macEqual, makeChecksumParts } from '../../crypto/index.js';
 import type { ContextState } from '../context-state.js';
 import { MINOR } from '../minor.js';
 import { GSS_S_BAD_SIG, GSS_S_DEFECTIVE_TOKEN, GssError } from '../status.js';
@@ -27,7 +27,7 @@ export function getMic(ctx: ContextState, message: Uint8Array, qop = 0): Uint8Ar
   checkQop(qop);
   const key = sendKey(ctx);
   const header = makeHeader(TOK_ID_MIC, sendFlags(ctx), 0xffff, 0xffff, ctx.sendSeq);
-  const checksum = makeChecksum(key, sendUsage(ctx, false), joinBytes(message, header));
+  const checksum = makeChecksumParts(key, sendUsage(ctx, false), [message, header]);
   nextSendSeq(ctx);
   return joinBytes(header, checksum);
 }
@@ -40,13 +40,16 @@ export function getMic(ctx: ContextState, message: Uint8Array, qop = 0): Uint8Ar
  */
 export function verifyMic(ctx: ContextState, message: Uint8Array, token: Uint8Array): number {
   const t = openToken(ctx, token, TOK_ID_MIC);
-  const header = t.token.subarray(0, HEADER_BYTES);
-  for (let i = 4; i < 8; i++) if (header[i] !== 0xff) throw new GssError(GSS_S_DEFECTIVE_TOKEN, 0);
-  const checksum = t.token.subarray(HEADER_BYTES);
-  if (checksum.length !== getProfile(t.key.enctype).checksumBytes) {
+  const body = t.token;
+  for (let i = 4; i < 8; i++) if (body[i] !== 0xff) throw new GssError(GSS_S_DEFECTIVE_TOKEN, 0);
+  const checksumBytes = body.length - HEADER_BYTES;
+  if (checksumBytes !== getProfile(t.key.enctype).checksumBytes) {
     throw new GssError(GSS_S_BAD_SIG, MINOR.KRB5_BAD_MSIZE);
   }
-  if (!verifyChecksum(t.key, receiveUsage(ctx, false), joinBytes(message, header), checksum)) {
+  // Copies, not views, of the header: views of a small on-heap token cost an off-heap copy.
+  const header = body.slice(0, HEADER_BYTES);
+  const computed = makeChecksumParts(t.key, receiveUsage(ctx, false), [message, header]);
+  if (!macEqual(computed, body, HEADER_BYTES, checksumBytes)) {
     throw new GssError(GSS_S_BAD_SIG, 0);
   }
   return checkSeqState(ctx.recv, t.seqnum);

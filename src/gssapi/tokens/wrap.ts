@@ -12,8 +12,8 @@ import {
   encryptedLength,
   encryptParts,
   getProfile,
-  makeChecksum,
-  verifyChecksum,
+  makeChecksumParts,
+  verifyChecksumParts,
 } from '../../crypto/index.js';
 import type { ContextState } from '../context-state.js';
 import { MINOR } from '../minor.js';
@@ -56,11 +56,10 @@ export function wrap(ctx: ContextState, message: Uint8Array, confidential: boole
   } else {
     // The checksum covers message | header with EC and RRC 0; EC then carries its length.
     const flags = sendFlags(ctx);
-    const checksum = makeChecksum(
-      key,
-      sendUsage(ctx, true),
-      joinBytes(message, makeHeader(TOK_ID_WRAP, flags, 0, 0, seq)),
-    );
+    const checksum = makeChecksumParts(key, sendUsage(ctx, true), [
+      message,
+      makeHeader(TOK_ID_WRAP, flags, 0, 0, seq),
+    ]);
     token = joinBytes(makeHeader(TOK_ID_WRAP, flags, checksum.length, 0, seq), message, checksum);
   }
   nextSendSeq(ctx);
@@ -120,8 +119,8 @@ export function unwrap(ctx: ContextState, input: Uint8Array): UnwrapResult {
     const msgLen = data.length - ec;
     const plainHeader = Uint8Array.from(header);
     plainHeader.fill(0, 4, 8);
-    const signed = joinBytes(data.subarray(0, msgLen), plainHeader);
-    if (!verifyChecksum(t.key, receiveUsage(ctx, true), signed, data.subarray(msgLen))) {
+    const signed = [data.subarray(0, msgLen), plainHeader];
+    if (!verifyChecksumParts(t.key, receiveUsage(ctx, true), signed, data.subarray(msgLen))) {
       throw new GssError(GSS_S_BAD_SIG, 0);
     }
     message = joinBytes(data.subarray(0, msgLen));
