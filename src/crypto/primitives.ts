@@ -1,7 +1,8 @@
 /**
  * The only importer of node:crypto (OpenSSL). Everything above this file sees Uint8Array and
  * opaque key handles (`SecretKey`, `MacKey`); ./cts.ts builds AES-CTS on the CBC contexts made
- * here, ./sha-small.ts computes small HMACs without OpenSSL.
+ * here. Every hash, MAC and cipher runs in OpenSSL: small HMACs are RFC 2104's two hashes over
+ * precomputed pad blocks, each one OpenSSL call (no hash function is written in JavaScript).
  */
 
 import * as nodeCrypto from 'node:crypto';
@@ -19,7 +20,6 @@ import {
   timingSafeEqual,
 } from 'node:crypto';
 import { GSS_S_DEFECTIVE_TOKEN, GssError } from '../gssapi/status.js';
-import { type PadStates, padStates, SMALL_MAC_MAX, smallHmac, wipePadStates } from './sha-small.js';
 
 export type HashName = 'sha1' | 'sha256' | 'sha384';
 
@@ -111,7 +111,6 @@ export class MacKey {
   readonly #bytes: Uint8Array;
   #key: SecretKey | undefined;
   #pads: { hash: HashName; ipad: Uint8Array; opad: Uint8Array } | undefined;
-  #small: PadStates | undefined;
 
   constructor(bytes: Uint8Array) {
     this.#bytes = bytes.slice();
@@ -143,17 +142,11 @@ export class MacKey {
     this.#pads?.ipad.fill(0);
     this.#pads?.opad.fill(0);
     this.#pads = undefined;
-    if (this.#small) wipePadStates(this.#small);
-    this.#small = undefined;
   }
 
   mac(hash: HashName, parts: readonly Uint8Array[]): Uint8Array {
     let n = 0;
     for (const p of parts) n += p.length;
-    if (hash !== 'sha384' && n <= SMALL_MAC_MAX && this.#bytes.length <= 64) {
-      if (this.#small?.hash !== hash) this.#small = padStates(hash, this.#bytes);
-      return smallHmac(this.#small, parts, n);
-    }
     if (n > ONE_SHOT_MAX || typeof oneShotHash !== 'function' || this.#bytes.length > HASH_BLOCK[hash]) {
       const h = createHmac(hash, this.key);
       for (const p of parts) h.update(p);
