@@ -21,6 +21,10 @@ async function readStdin(): Promise<string> {
 
 export async function client(argv: string[]): Promise<number> {
   let parsed: ReturnType<typeof parseArgs>;
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
   try {
     parsed = parseArgs(argv, {
       port: { names: ['port', 'p'], kind: 'number' },

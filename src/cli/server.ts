@@ -12,6 +12,10 @@ establishes each context, exports it sealed, and hands the token and socket to a
 /** `gss server`: runs until SIGINT/SIGTERM (or one connection with --once). */
 export async function server(argv: string[]): Promise<number> {
   let parsed: ReturnType<typeof parseArgs>;
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
   try {
     parsed = parseArgs(argv, {
       port: { names: ['port', 'p'], kind: 'number' },
