@@ -10,8 +10,9 @@ const cache = new Map<string, { stamp: string; keytab: Keytab }>();
 
 function stampOf(path: string): string | undefined {
   try {
-    const st = statSync(path);
-    return `${st.ino}:${st.size}:${st.mtimeMs}`;
+    // throwIfNoEntry: a missing keytab costs no exception (readKeytab then reports it).
+    const st = statSync(path, { throwIfNoEntry: false });
+    return st ? `${st.ino}:${st.size}:${st.mtimeMs}` : undefined;
   } catch {
     return undefined;
   }

@@ -26,24 +26,43 @@ export interface ProfileView {
   values(section: string, ...path: string[]): readonly string[];
 }
 
-let cached: { key: string; view: ProfileView } | undefined;
+/** A file's identity and version: inode, size and mtime; all -1 when it cannot be stat'ed. */
+interface FileStamp {
+  path: string;
+  ino: number;
+  size: number;
+  mtimeMs: number;
+}
 
-function stamp(paths: readonly string[]): string {
-  return paths
-    .map((f) => {
-      try {
-        return `${f}:${statSync(f).mtimeMs}`;
-      } catch {
-        return `${f}:-`;
-      }
-    })
-    .join('|');
+let cached: { env: string | undefined; stamps: FileStamp[]; view: ProfileView } | undefined;
+
+function stampOf(path: string): FileStamp {
+  // throwIfNoEntry: a missing file (a KRB5_CONFIG list may name one) costs no exception.
+  let st: ReturnType<typeof statSync> | undefined;
+  try {
+    st = statSync(path, { throwIfNoEntry: false });
+  } catch {
+    st = undefined;
+  }
+  return st
+    ? { path, ino: st.ino, size: st.size, mtimeMs: st.mtimeMs }
+    : { path, ino: -1, size: -1, mtimeMs: -1 };
+}
+
+/** Whether the cached view is still the one of these files: one stat each, compared as numbers. */
+function unchanged(c: NonNullable<typeof cached>): boolean {
+  if (c.env !== process.env.KRB5_CONFIG) return false;
+  for (const s of c.stamps) {
+    const now = stampOf(s.path);
+    if (now.ino !== s.ino || now.size !== s.size || now.mtimeMs !== s.mtimeMs) return false;
+  }
+  return true;
 }
 
 export function loadProfile(): ProfileView {
-  const paths = configPaths(process.env);
-  const key = stamp(paths);
-  if (cached?.key === key) return cached.view;
+  if (cached && unchanged(cached)) return cached.view;
+  const env = process.env.KRB5_CONFIG;
+  const stamps = configPaths(process.env).map(stampOf);
   const config = Krb5Config.load(process.env);
   const client = clientConfigFromProfile(config.profile);
   const permitted = parseEnctypeList(config.allowedEnctypes);
@@ -57,7 +76,7 @@ export function loadProfile(): ProfileView {
     kdcSettings: client.settings,
     values: (section, ...path) => config.profile.getValues(section, ...path),
   };
-  cached = { key, view };
+  cached = { env, stamps, view };
   return view;
 }
 
