@@ -100,10 +100,20 @@ const oneShotHash = (
 ).hash;
 /** Up to this much input, HMAC goes through two one-shot hashes (below). */
 const ONE_SHOT_MAX = 2048;
+/** The largest hash block (SHA-384's 128 bytes) and output (48 bytes, rounded up). */
+const MAX_BLOCK = 128;
+/**
+ * One scratch area for every small HMAC: `K ^ ipad | m`, then `K ^ opad | H(...)` after it.
+ * crypto.hash is synchronous, so nothing else runs while it is in use. Views on it replace two
+ * pooled Buffers per MAC, whose churn (a new 8 KiB pool every few messages) showed at about 5%
+ * of an accept_sec_context. Zeroed after each use: it holds pads and, for RFC 3962, plaintext.
+ */
+const macScratch = new ArrayBuffer(MAX_BLOCK + ONE_SHOT_MAX + MAX_BLOCK + 64);
+const OUTER_AT = MAX_BLOCK + ONE_SHOT_MAX;
 
 /**
  * A derived MAC key (Ki, Kc), made once per derived key. Small inputs take RFC 2104 literally,
- * H(K ^ opad | H(K ^ ipad | m)), with two one-shot `crypto.hash` calls on pooled buffers: no
+ * H(K ^ opad | H(K ^ ipad | m)), with two one-shot `crypto.hash` calls on a shared scratch area: no
  * Hmac object to build per message, which costs more than hashing a small message. Larger inputs
  * stream through createHmac on the key object. The pads are zeroed in the scratch buffers after use.
  */
@@ -154,17 +164,17 @@ export class MacKey {
     }
     const { ipad, opad } = this.#padsFor(hash);
     const block = ipad.length;
-    const inner = Buffer.allocUnsafe(block + n);
+    const inner = new Uint8Array(macScratch, 0, block + n);
     inner.set(ipad, 0);
     let at = block;
     for (const p of parts) {
       inner.set(p, at);
       at += p.length;
     }
-    const outer = Buffer.allocUnsafe(block + HASH_BYTES[hash]);
+    const outer = new Uint8Array(macScratch, OUTER_AT, block + HASH_BYTES[hash]);
     outer.set(opad, 0);
     outer.set(oneShotHash(hash, inner, 'buffer'), block);
-    inner.fill(0, 0, block);
+    inner.fill(0);
     const out = oneShotHash(hash, outer, 'buffer');
     outer.fill(0, 0, block);
     return plain(out);
