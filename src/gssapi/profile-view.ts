@@ -2,13 +2,14 @@
  * The krb5.conf settings the GSS layer reads (default_realm, clockskew, qualify_shortname,
  * permitted and TGS enctypes, [domain_realm], the KDC client's settings), through the config
  * module's profile of KRB5_CONFIG. Loaded once and re-read when a file changes, so the per-context
- * cost is a stat.
+ * cost is one fstat per file (file-stamp.ts).
  */
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { parseEnctypeList } from '../crypto/index.js';
 import { configPaths, Krb5Config } from '../krb5/config/krb5conf.js';
 import { clientConfigFromProfile } from '../krb5/kdc-client/load.js';
 import type { KdcClientSettings } from '../krb5/kdc-client/settings.js';
+import { FileStamp } from './file-stamp.js';
 
 export interface ProfileView {
   readonly config: Krb5Config;
@@ -26,44 +27,35 @@ export interface ProfileView {
   values(section: string, ...path: string[]): readonly string[];
 }
 
-/** A file's identity and version: inode, size and mtime; all -1 when it cannot be stat'ed. */
-interface FileStamp {
-  path: string;
-  ino: number;
-  size: number;
-  mtimeMs: number;
-}
-
 let cached: { env: string | undefined; stamps: FileStamp[]; view: ProfileView } | undefined;
 
-function stampOf(path: string): FileStamp {
-  // throwIfNoEntry: a missing file (a KRB5_CONFIG list may name one) costs no exception.
-  let st: ReturnType<typeof statSync> | undefined;
-  try {
-    st = statSync(path, { throwIfNoEntry: false });
-  } catch {
-    st = undefined;
-  }
-  return st
-    ? { path, ino: st.ino, size: st.size, mtimeMs: st.mtimeMs }
-    : { path, ino: -1, size: -1, mtimeMs: -1 };
-}
-
-/** Whether the cached view is still the one of these files: one stat each, compared as numbers. */
-function unchanged(c: NonNullable<typeof cached>): boolean {
-  if (c.env !== process.env.KRB5_CONFIG) return false;
-  for (const s of c.stamps) {
-    const now = stampOf(s.path);
-    if (now.ino !== s.ino || now.size !== s.size || now.mtimeMs !== s.mtimeMs) return false;
-  }
-  return true;
+/** Whether any of the files changed; every stamp is refreshed (no early exit). */
+function anyChanged(stamps: readonly FileStamp[]): boolean {
+  let changed = false;
+  for (const s of stamps) if (s.changed()) changed = true;
+  return changed;
 }
 
 export function loadProfile(): ProfileView {
-  if (cached && unchanged(cached)) return cached.view;
   const env = process.env.KRB5_CONFIG;
-  const stamps = configPaths(process.env).map(stampOf);
-  const config = Krb5Config.load(process.env);
+  if (cached && cached.env === env && !anyChanged(cached.stamps)) return cached.view;
+  let stamps: FileStamp[];
+  if (cached && cached.env === env) {
+    stamps = cached.stamps; // refreshed by anyChanged above
+  } else {
+    for (const s of cached?.stamps ?? []) s.close();
+    stamps = configPaths(process.env).map((f) => new FileStamp(f));
+    anyChanged(stamps);
+  }
+  // Nothing cached while loading: a file that fails to load fails again at the next call.
+  cached = undefined;
+  let config: Krb5Config;
+  try {
+    config = Krb5Config.load(process.env);
+  } catch (e) {
+    for (const s of stamps) s.close();
+    throw e;
+  }
   const client = clientConfigFromProfile(config.profile);
   const permitted = parseEnctypeList(config.allowedEnctypes);
   const view: ProfileView = {
