@@ -17,6 +17,7 @@ import {
   type KeyObject,
   randomBytes as nodeRandomBytes,
   pbkdf2Sync,
+  randomFillSync,
   timingSafeEqual,
 } from 'node:crypto';
 import { GSS_S_DEFECTIVE_TOKEN, GssError } from '../gssapi/status.js';
@@ -241,7 +242,10 @@ let pool = new Uint8Array(0);
 let poolAt = 0;
 export function confounderBytes(n: number): Uint8Array {
   if (poolAt + n > pool.length) {
-    pool = new Uint8Array(nodeRandomBytes(Math.max(4096, n)));
+    // Refilled in place (the views handed out are never kept): no new 4 KiB ArrayBuffer, and
+    // its copy, every few hundred messages.
+    if (pool.length < n) pool = new Uint8Array(Math.max(4096, n));
+    randomFillSync(pool);
     poolAt = 0;
   }
   const out = pool.subarray(poolAt, poolAt + n);
