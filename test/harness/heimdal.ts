@@ -19,6 +19,8 @@ import {
   type ExecResult,
   execAsync,
   type Realm,
+  realmEnv,
+  syncRunner,
   track as trackChild,
 } from './realm.js';
 
@@ -145,31 +147,8 @@ export async function startHeimdalRealm(opts: HeimdalRealmOptions = {}): Promise
   writeFileSync(kdcConf, kdcConfText(realm, dir, enctypes));
   writeFileSync(join(dir, 'kadmind.acl'), '');
   const aliceCcache = `FILE:${dir}/alice.ccache`;
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    KRB5_CONFIG: krb5Conf,
-    KRB5_KDC_PROFILE: kdcConf,
-    KRB5CCNAME: aliceCcache,
-    KRB5_KTNAME: `FILE:${dir}/gsstest.keytab`,
-    KRB5RCACHEDIR: dir,
-  };
-  delete env.KRB5_TRACE;
-  delete env.KRB5_CLIENT_KTNAME;
-
-  const run = (file: string, args: string[], o: { input?: string; env?: NodeJS.ProcessEnv } = {}): string => {
-    try {
-      return execFileSync(file, args, {
-        env: o.env ?? env,
-        input: o.input ?? '',
-        encoding: 'utf8',
-        stdio: ['pipe', 'pipe', 'pipe'],
-        timeout: 30_000,
-      });
-    } catch (e) {
-      const err = e as { stderr?: string; stdout?: string; message: string };
-      throw new Error(`${file} ${args.join(' ')} failed: ${err.stderr || err.stdout || err.message}`);
-    }
-  };
+  const env = realmEnv(dir, krb5Conf, kdcConf, aliceCcache);
+  const run = syncRunner(env);
   // kadmin -l reads one command per line from stdin when given none: one process for the setup.
   const kadmin = (query: string): string =>
     run(bin.kadmin, ['-l', '-c', kdcConf, '-r', realm], { input: `${query}\n` });

@@ -161,6 +161,41 @@ function krb5ConfText(realm: string, port: number, extra: string[]): string {
 `;
 }
 
+/** The environment that points MIT's (or Heimdal's) tools and ours at a realm in `dir`. */
+export function realmEnv(dir: string, krb5Conf: string, kdcConf: string, ccache: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    KRB5_CONFIG: krb5Conf,
+    KRB5_KDC_PROFILE: kdcConf,
+    KRB5CCNAME: ccache,
+    KRB5_KTNAME: `FILE:${dir}/gsstest.keytab`,
+    KRB5RCACHEDIR: dir,
+  };
+  delete env.KRB5_TRACE;
+  delete env.KRB5_CLIENT_KTNAME;
+  return env;
+}
+
+/** A synchronous runner with `env` by default; throws with the program's stderr on failure. */
+export function syncRunner(
+  env: NodeJS.ProcessEnv,
+): (file: string, args: string[], o?: { input?: string; env?: NodeJS.ProcessEnv }) => string {
+  return (file, args, o = {}) => {
+    try {
+      return execFileSync(file, args, {
+        env: o.env ?? env,
+        input: o.input ?? '',
+        encoding: 'utf8',
+        stdio: ['pipe', 'pipe', 'pipe'],
+        timeout: 30_000,
+      });
+    } catch (e) {
+      const err = e as { stderr?: string; stdout?: string; message: string };
+      throw new Error(`${file} ${args.join(' ')} failed: ${err.stderr || err.stdout || err.message}`);
+    }
+  };
+}
+
 export async function startRealm(opts: RealmOptions = {}): Promise<Realm> {
   const realm = opts.realm ?? 'TEST.GSS';
   const enctypes = opts.enctypes ?? AES_ENCTYPES;
@@ -193,32 +228,8 @@ export async function startRealm(opts: RealmOptions = {}): Promise<Realm> {
   );
   writeFileSync(join(dir, 'kadm5.acl'), '');
   const aliceCcache = `FILE:${dir}/alice.ccache`;
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    KRB5_CONFIG: krb5Conf,
-    KRB5_KDC_PROFILE: kdcConf,
-    KRB5CCNAME: aliceCcache,
-    KRB5_KTNAME: `FILE:${dir}/gsstest.keytab`,
-    KRB5RCACHEDIR: dir,
-    KRB5_TRACE: undefined,
-  };
-  delete env.KRB5_TRACE;
-  delete env.KRB5_CLIENT_KTNAME;
-
-  const run = (file: string, args: string[], o: { input?: string; env?: NodeJS.ProcessEnv } = {}): string => {
-    try {
-      return execFileSync(file, args, {
-        env: o.env ?? env,
-        input: o.input ?? '',
-        encoding: 'utf8',
-        stdio: ['pipe', 'pipe', 'pipe'],
-        timeout: 30_000,
-      });
-    } catch (e) {
-      const err = e as { stderr?: string; stdout?: string; message: string };
-      throw new Error(`${file} ${args.join(' ')} failed: ${err.stderr || err.stdout || err.message}`);
-    }
-  };
+  const env = realmEnv(dir, krb5Conf, kdcConf, aliceCcache);
+  const run = syncRunner(env);
   const kadmin = (query: string): string => run(MIT_BIN.kadminLocal, ['-r', realm, '-q', query]);
 
   run(MIT_BIN.kdb5_util, ['create', '-s', '-r', realm, '-P', 'master-Key-1']);
