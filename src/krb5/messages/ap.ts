@@ -1,4 +1,6 @@
 /** RFC 4120 5.5: AP-REQ, Authenticator, AP-REP, EncAPRepPart. */
+
+import { applicationNode, derBytes, explicitNode, sequenceNode } from '../../asn1/der-tree.js';
 import {
   application,
   decodeApplication,
@@ -40,6 +42,8 @@ import {
   encodeEncryptedData,
   encodeEncryptionKey,
   encodePrincipalName,
+  encryptedDataNode,
+  encryptionKeyNode,
   type KerberosTime,
   opt,
   type PrincipalName,
@@ -177,13 +181,16 @@ export function decodeApRep(bytes: Uint8Array): ApRep {
 }
 
 export function encodeApRep(r: ApRep): Uint8Array {
-  return application(
-    KRB_AP_REP,
-    encodeSequence([
-      explicit(0, encodeInteger(KRB5_PVNO)),
-      explicit(1, encodeInteger(KRB_AP_REP)),
-      explicit(2, encodeEncryptedData(r.encPart)),
-    ]),
+  // Sized first and written once (asn1/der-tree.ts): every accept_sec_context makes one.
+  return derBytes(
+    applicationNode(
+      KRB_AP_REP,
+      sequenceNode([
+        explicitNode(0, encodeInteger(KRB5_PVNO)),
+        explicitNode(1, encodeInteger(KRB_AP_REP)),
+        explicitNode(2, encryptedDataNode(r.encPart)),
+      ]),
+    ),
   );
 }
 
@@ -214,16 +221,19 @@ export function decodeEncApRepPart(bytes: Uint8Array): EncApRepPart {
 }
 
 export function encodeEncApRepPart(p: EncApRepPart): Uint8Array {
-  return application(
-    APP_ENC_AP_REP_PART,
-    encodeSequence([
-      explicit(0, encodeGeneralizedTime(p.ctime)),
-      explicit(1, encodeInteger(p.cusec)),
-      explicit(2, opt(p.subkey, encodeEncryptionKey)),
-      explicit(
-        3,
-        opt(p.seqNumber, (x) => encodeInteger(x)),
-      ),
-    ]),
+  // One array of its own holds the subkey's encoding (no intermediate copies of it).
+  return derBytes(
+    applicationNode(
+      APP_ENC_AP_REP_PART,
+      sequenceNode([
+        explicitNode(0, encodeGeneralizedTime(p.ctime)),
+        explicitNode(1, encodeInteger(p.cusec)),
+        explicitNode(2, opt(p.subkey, encryptionKeyNode)),
+        explicitNode(
+          3,
+          opt(p.seqNumber, (x) => encodeInteger(x)),
+        ),
+      ]),
+    ),
   );
 }

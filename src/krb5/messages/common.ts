@@ -2,6 +2,8 @@
  * RFC 4120 5.2 basic types shared by the messages. Times (KerberosTime) are whole seconds since
  * the epoch, with microseconds in their own fields as on the wire (docs/asn1.md).
  */
+
+import { type DerNode, derBytes, explicitNode, octetStringNode, sequenceNode } from '../../asn1/der-tree.js';
 import {
   decodeGeneralizedTime,
   decodeGeneralString,
@@ -75,10 +77,15 @@ export function decodeEncryptedData(t: Tlv, what = 'EncryptedData'): EncryptedDa
 }
 
 export function encodeEncryptedData(e: EncryptedData): Uint8Array {
-  return encodeSequence([
-    explicit(0, encodeInteger(e.etype)),
-    explicit(1, e.kvno === undefined ? undefined : encodeInteger(e.kvno | 0)),
-    explicit(2, encodeOctetString(e.cipher)),
+  return derBytes(encryptedDataNode(e));
+}
+
+/** EncryptedData as a tree (asn1/der-tree.ts), for a message written in one piece. */
+export function encryptedDataNode(e: EncryptedData): DerNode {
+  return sequenceNode([
+    explicitNode(0, encodeInteger(e.etype)),
+    explicitNode(1, e.kvno === undefined ? undefined : encodeInteger(e.kvno | 0)),
+    explicitNode(2, octetStringNode(e.cipher)),
   ]);
 }
 
@@ -97,7 +104,15 @@ export function decodeEncryptionKey(t: Tlv, what = 'EncryptionKey'): Key {
 }
 
 export function encodeEncryptionKey(k: Key): Uint8Array {
-  return encodeSequence([explicit(0, encodeInteger(k.enctype)), explicit(1, encodeOctetString(k.keyvalue))]);
+  return derBytes(encryptionKeyNode(k));
+}
+
+/** EncryptionKey as a tree: keyvalue is copied only into the final encoding, never elsewhere. */
+export function encryptionKeyNode(k: Key): DerNode {
+  return sequenceNode([
+    explicitNode(0, encodeInteger(k.enctype)),
+    explicitNode(1, octetStringNode(k.keyvalue)),
+  ]);
 }
 
 /**
