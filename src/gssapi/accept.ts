@@ -5,6 +5,8 @@
  * then an AP-REP with an acceptor subkey when mutual authentication was asked for. Failures
  * carry a KRB-ERROR token for the initiator when it expects a reply, as MIT sends one.
  */
+
+import { derBytes } from '../asn1/der-tree.js';
 import {
   decrypt,
   encrypt,
@@ -19,9 +21,9 @@ import { AP_OPTS_MUTUAL_REQUIRED, TKT_FLG_INVALID } from '../krb5/constants/flag
 import { KU_AP_REP_ENC_PART, KU_AP_REQ_AUTH, KU_AP_REQ_AUTH_CKSUM } from '../krb5/constants/key-usages.js';
 import {
   type ApReq,
+  apRepNode,
   decodeApReq,
   decodeAuthenticator,
-  encodeApRep,
   encodeEncApRepPart,
 } from '../krb5/messages/ap.js';
 import { principal } from '../krb5/messages/common.js';
@@ -51,6 +53,7 @@ import { loadProfile } from './profile-view.js';
 import { defaultReplayCache } from './replay-cache.js';
 import { GSS_S_BAD_SIG, GSS_S_DEFECTIVE_TOKEN, GSS_S_FAILURE, GssError } from './status.js';
 import {
+  initialContextTokenNode,
   TOK_ID_AP_REP,
   TOK_ID_AP_REQ,
   TOK_ID_KRB_ERROR,
@@ -280,12 +283,13 @@ async function acceptApReq(
     subkey: acceptorSubkey,
     seqNumber: seqSend,
   });
-  const apRep = encodeApRep({
+  // Framed as it is encoded: the AP-REP is written once, straight into the token.
+  const apRep = apRepNode({
     encPart: { etype: sessionKey.enctype, cipher: encrypt(sessionKey, KU_AP_REP_ENC_PART, encApRepPart) },
   });
   return {
     state: { ...base, flags: flags | GSS_C_PROT_READY_FLAG, acceptorSubkey, sendSeq: BigInt(seqSend) },
-    output: wrapInitialContextToken(TOK_ID_AP_REP, apRep, mech),
+    output: derBytes(initialContextTokenNode(TOK_ID_AP_REP, apRep, mech)),
     delegated,
   };
 }

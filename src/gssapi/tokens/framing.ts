@@ -7,6 +7,8 @@
  * RFC 4121 4.1 names the inner token types; MIT's error codes for bad framing are kept, because
  * the acceptor acts on them (G_WRONG_TOKID and G_BAD_TOK_HEADER are not plain failures there).
  */
+import { DerNode, type DerPart } from '../../asn1/der-tree.js';
+import { CLASS_APPLICATION } from '../../asn1/tlv.js';
 import { MINOR } from '../minor.js';
 import { GSS_S_BAD_MECH, GSS_S_DEFECTIVE_TOKEN, GssError } from '../status.js';
 import { KRB5_MECH_OID_BYTES, oidEqual } from './oid.js';
@@ -20,9 +22,12 @@ export const TOK_ID_KRB_ERROR = 0x0300;
 export function derLength(n: number): Uint8Array {
   if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) throw new RangeError('bad DER length');
   if (n < 0x80) return Uint8Array.of(n);
-  const out: number[] = [];
-  for (let v = n; v > 0; v = Math.floor(v / 256)) out.unshift(v & 0xff);
-  return Uint8Array.from([0x80 | out.length, ...out]);
+  let k = 0;
+  for (let v = n; v > 0; v = Math.floor(v / 256)) k++;
+  const out = new Uint8Array(1 + k);
+  out[0] = 0x80 | k;
+  for (let i = k, v = n; i >= 1; i--, v = Math.floor(v / 256)) out[i] = v & 0xff;
+  return out;
 }
 
 /**
@@ -52,6 +57,21 @@ export function wrapInitialContextToken(
   }
   out.set(innerToken, off);
   return out;
+}
+
+/**
+ * The framing of wrapInitialContextToken as a DER tree (asn1/der-tree.ts), so that the inner
+ * token is written straight into the framed one: the same bytes (0x60 is [APPLICATION 0],
+ * constructed, and its length is DER's).
+ */
+export function initialContextTokenNode(tokId: number, inner: DerPart, mech: Uint8Array): DerNode {
+  if (mech.length > 0x7f) throw new RangeError('mechanism OID too long');
+  const oid = new Uint8Array(2 + mech.length);
+  oid[0] = 0x06;
+  oid[1] = mech.length;
+  oid.set(mech, 2);
+  const id = tokId === -1 ? undefined : Uint8Array.of((tokId >>> 8) & 0xff, tokId & 0xff);
+  return new DerNode(CLASS_APPLICATION, true, 0, [oid, id, inner]);
 }
 
 export type TokenHeaderResult =

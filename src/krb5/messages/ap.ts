@@ -1,6 +1,6 @@
 /** RFC 4120 5.5: AP-REQ, Authenticator, AP-REP, EncAPRepPart. */
 
-import { applicationNode, derBytes, explicitNode, sequenceNode } from '../../asn1/der-tree.js';
+import { applicationNode, type DerNode, derBytes, explicitNode, sequenceNode } from '../../asn1/der-tree.js';
 import {
   application,
   decodeApplication,
@@ -181,16 +181,18 @@ export function decodeApRep(bytes: Uint8Array): ApRep {
 }
 
 export function encodeApRep(r: ApRep): Uint8Array {
-  // Sized first and written once (asn1/der-tree.ts): every accept_sec_context makes one.
-  return derBytes(
-    applicationNode(
-      KRB_AP_REP,
-      sequenceNode([
-        explicitNode(0, encodeInteger(KRB5_PVNO)),
-        explicitNode(1, encodeInteger(KRB_AP_REP)),
-        explicitNode(2, encryptedDataNode(r.encPart)),
-      ]),
-    ),
+  return derBytes(apRepNode(r));
+}
+
+/** AP-REP as a tree (asn1/der-tree.ts): every accept_sec_context writes one in one piece. */
+export function apRepNode(r: ApRep): DerNode {
+  return applicationNode(
+    KRB_AP_REP,
+    sequenceNode([
+      explicitNode(0, encodeInteger(KRB5_PVNO)),
+      explicitNode(1, encodeInteger(KRB_AP_REP)),
+      explicitNode(2, encryptedDataNode(r.encPart)),
+    ]),
   );
 }
 
