@@ -2,6 +2,7 @@
  * Typed DER decoders for the universal types Kerberos uses, and a reader for SEQUENCE fields with
  * EXPLICIT context tags. Each takes a `Tlv` (./tlv.ts) and throws only GssError.
  */
+import { makeDay } from './civil.js';
 import { asn1Error } from './errors.js';
 import {
   CLASS_APPLICATION,
@@ -110,11 +111,11 @@ export function decodeGeneralizedTime(t: Tlv, what = 'KerberosTime'): number {
     for (let i = from; i < from + n; i++) x = x * 10 + v[i] - 0x30;
     return x;
   };
-  // setUTCFullYear, unlike Date.UTC, does not map years 0..99 to 1900..1999.
-  const date = new Date(0);
-  date.setUTCFullYear(d(0, 4), d(4, 2) - 1, d(6, 2));
-  date.setUTCHours(d(8, 2), d(10, 2), d(12, 2), 0);
-  return date.getTime() / 1000;
+  // What Date's setUTCFullYear(y, month - 1, day) then setUTCHours(h, m, s) on new Date(0) gave,
+  // in arithmetic (./civil.ts): out-of-range fields carry over (month 13, day 32, hour 99) as
+  // they did there; years 0..99 stay years 0..99.
+  const days = makeDay(d(0, 4), d(4, 2) - 1, d(6, 2));
+  return days * 86400 + d(8, 2) * 3600 + d(10, 2) * 60 + d(12, 2);
 }
 
 /**
