@@ -95,6 +95,16 @@ export function decodeGeneralString(t: Tlv, what = 'GeneralString'): string {
 }
 
 /**
+ * The decimal number in v[from..from+n] (digits already checked). A module function, not a
+ * closure in the caller: a named closure is made per call (and, under tsx, renamed: ~0.6 µs).
+ */
+function digits(v: Uint8Array, from: number, n: number): number {
+  let x = 0;
+  for (let i = from; i < from + n; i++) x = x * 10 + v[i] - 0x30;
+  return x;
+}
+
+/**
  * KerberosTime (RFC 4120 5.2.3): GeneralizedTime "YYYYMMDDHHMMSSZ" as MIT reads it: exactly 15
  * octets (ASN1_BAD_LENGTH), a final 'Z' (ASN1_BAD_FORMAT), digits (ASN1_BAD_TIMEFORMAT); out-of-range
  * fields are normalised as timegm() does (month 13 is January of the next year). Returns seconds
@@ -106,16 +116,11 @@ export function decodeGeneralizedTime(t: Tlv, what = 'KerberosTime'): number {
   if (v.length !== 15) throw asn1Error('ASN1_BAD_LENGTH', what);
   if (v[14] !== 0x5a) throw asn1Error('ASN1_BAD_FORMAT', what);
   for (let i = 0; i < 14; i++) if (v[i] < 0x30 || v[i] > 0x39) throw asn1Error('ASN1_BAD_TIMEFORMAT', what);
-  const d = (from: number, n: number) => {
-    let x = 0;
-    for (let i = from; i < from + n; i++) x = x * 10 + v[i] - 0x30;
-    return x;
-  };
   // What Date's setUTCFullYear(y, month - 1, day) then setUTCHours(h, m, s) on new Date(0) gave,
   // in arithmetic (./civil.ts): out-of-range fields carry over (month 13, day 32, hour 99) as
   // they did there; years 0..99 stay years 0..99.
-  const days = makeDay(d(0, 4), d(4, 2) - 1, d(6, 2));
-  return days * 86400 + d(8, 2) * 3600 + d(10, 2) * 60 + d(12, 2);
+  const days = makeDay(digits(v, 0, 4), digits(v, 4, 2) - 1, digits(v, 6, 2));
+  return days * 86400 + digits(v, 8, 2) * 3600 + digits(v, 10, 2) * 60 + digits(v, 12, 2);
 }
 
 /**
