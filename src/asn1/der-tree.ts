@@ -5,6 +5,7 @@
  * tree of `DerNode`s costs one output array, its own: an encoding that carries a key never
  * lands in a buffer shared with anything else.
  */
+import { headerLength, writeHeader } from './encode.js';
 import { CLASS_APPLICATION, CLASS_CONTEXT, CLASS_UNIVERSAL, TAG_OCTET_STRING, TAG_SEQUENCE } from './tlv.js';
 
 /** A contents part: an encoded element or raw contents octets (copied), or a node; undefined vanishes. */
@@ -32,44 +33,12 @@ export class DerNode {
       len += p instanceof Uint8Array ? p.length : p.size;
     }
     this.length = len;
-    this.size = headerSize(tag, len) + len;
+    this.size = headerLength(tag, len) + len;
   }
-}
-
-function headerSize(tag: number, len: number): number {
-  let n = 2;
-  if (tag >= 0x1f) for (let x = tag; x > 0; x = Math.floor(x / 128)) n++;
-  if (len >= 0x80) for (let x = len; x > 0; x = Math.floor(x / 256)) n++;
-  return n;
-}
-
-/** Identifier and length octets at `at` (as ./encode.ts writeHeader); the offset after them. */
-function writeHeaderAt(out: Uint8Array, at: number, n: DerNode): number {
-  const { tag } = n;
-  const len = n.length;
-  const id = (n.cls << 6) | (n.constructed ? 0x20 : 0);
-  let p = at;
-  if (tag < 0x1f) {
-    out[p++] = id | tag;
-  } else {
-    out[p++] = id | 0x1f;
-    let k = 0;
-    for (let x = tag; x > 0; x = Math.floor(x / 128)) k++;
-    for (let i = k - 1; i >= 0; i--) out[p++] = (Math.floor(tag / 128 ** i) & 0x7f) | (i > 0 ? 0x80 : 0);
-  }
-  if (len < 0x80) {
-    out[p++] = len;
-  } else {
-    let k = 0;
-    for (let x = len; x > 0; x = Math.floor(x / 256)) k++;
-    out[p++] = 0x80 | k;
-    for (let i = k - 1; i >= 0; i--) out[p++] = Math.floor(len / 256 ** i) & 0xff;
-  }
-  return p;
 }
 
 function writeNode(out: Uint8Array, at: number, n: DerNode): number {
-  let p = writeHeaderAt(out, at, n);
+  let p = writeHeader(out, n.cls, n.constructed, n.tag, n.length, at);
   for (const part of n.parts) {
     if (part === undefined) continue;
     if (part instanceof Uint8Array) {

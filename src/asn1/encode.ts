@@ -18,17 +18,25 @@ import {
   TAG_SEQUENCE,
 } from './tlv.js';
 
-function headerLength(tag: number, len: number): number {
+/** Size of the identifier and length octets of an element (low-tag or high-tag form). */
+export function headerLength(tag: number, len: number): number {
   let n = 2;
   if (tag >= 0x1f) for (let x = tag; x > 0; x = Math.floor(x / 128)) n++;
   if (len >= 0x80) for (let x = len; x > 0; x = Math.floor(x / 256)) n++;
   return n;
 }
 
-/** Writes identifier and length octets at the start of `out` (sized by headerLength). */
-function writeHeader(out: Uint8Array, cls: number, constructed: boolean, tag: number, len: number): number {
+/** Writes identifier and length octets into `out` at `at` (sized by headerLength); the offset after them. */
+export function writeHeader(
+  out: Uint8Array,
+  cls: number,
+  constructed: boolean,
+  tag: number,
+  len: number,
+  at = 0,
+): number {
   const id = (cls << 6) | (constructed ? 0x20 : 0);
-  let p = 0;
+  let p = at;
   if (tag < 0x1f) {
     out[p++] = id | tag;
   } else {
