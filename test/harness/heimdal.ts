@@ -18,6 +18,7 @@ import {
   ALICE_PASSWORD,
   type ExecResult,
   execAsync,
+  krb5ConfText,
   type Realm,
   realmEnv,
   syncRunner,
@@ -92,27 +93,6 @@ process.on('exit', () => {
     }
   }
 });
-
-function krb5ConfText(realm: string, port: number, extra: readonly string[]): string {
-  return `[libdefaults]
-  default_realm = ${realm}
-  dns_canonicalize_hostname = false
-  rdns = false
-  dns_lookup_kdc = false
-  dns_lookup_realm = false
-  forwardable = true
-  ${extra.join('\n  ')}
-
-[realms]
-  ${realm} = {
-    kdc = 127.0.0.1:${port}
-  }
-
-[domain_realm]
-  localhost = ${realm}
-  .localhost = ${realm}
-`;
-}
 
 /** Heimdal reads [kdc] and [kadmin] from the file given with `--config-file` / `-c`. */
 function kdcConfText(realm: string, dir: string, enctypes: readonly string[]): string {

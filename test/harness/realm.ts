@@ -140,7 +140,8 @@ export function track(p: ChildProcess): ChildProcess {
   return p;
 }
 
-function krb5ConfText(realm: string, port: number, extra: string[]): string {
+/** A client krb5.conf for a realm whose KDC is 127.0.0.1:port (no DNS, localhost in the realm). */
+export function krb5ConfText(realm: string, port: number, extra: readonly string[]): string {
   return `[libdefaults]
   default_realm = ${realm}
   dns_canonicalize_hostname = false

@@ -1,4 +1,7 @@
-/** Drives test/interop/context-peer.py (MIT krb5 through python3-gssapi) as a GSS peer. */
+/**
+ * Drives a python3-gssapi script (MIT krb5) as a GSS peer: one JSON request per line on its stdin,
+ * one JSON answer per line on its stdout. context-peer.py by default; export-peer.ts passes its own.
+ */
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -20,8 +23,8 @@ export interface MitPeer {
 
 const SCRIPT = fileURLToPath(new URL('./context-peer.py', import.meta.url));
 
-export function startMitPeer(env: NodeJS.ProcessEnv): MitPeer {
-  const child = track(spawn(MIT_BIN.python3, [SCRIPT], { env, stdio: ['pipe', 'pipe', 'pipe'] }));
+export function startMitPeer(env: NodeJS.ProcessEnv, script: string = SCRIPT): MitPeer {
+  const child = track(spawn(MIT_BIN.python3, [script], { env, stdio: ['pipe', 'pipe', 'pipe'] }));
   let stderr = '';
   child.stderr?.on('data', (d) => {
     stderr += String(d);
