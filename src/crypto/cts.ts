@@ -9,13 +9,61 @@
  * that block is XORed into the first block on the way in (encryption) or out (decryption):
  * E(P1 ^ chain ^ chain) = E(P1 ^ 0).
  */
+import { markAsUntransferable } from 'node:worker_threads';
 import { type CbcDecryptor, type CbcEncryptor, cbcDecryptor, cbcEncryptor } from './primitives.js';
 
 const BLOCK = 16;
 const ZERO_BLOCK = new Uint8Array(BLOCK);
 /** Messages up to this size are gathered into one buffer: one OpenSSL call instead of three. */
 const GATHER = 4096;
-const gather = Buffer.alloc(GATHER);
+const gather = new Uint8Array(GATHER);
+/** Views of `gather` by length, made once each (a view costs about as much as a small copy). */
+const gatherViews: (Uint8Array | undefined)[] = [];
+function gathered(n: number): Uint8Array {
+  gatherViews[n] ??= gather.subarray(0, n);
+  return gatherViews[n];
+}
+
+/**
+ * Copies `len` bytes: a loop for the 16- to 64-byte moves of small messages (set() on views
+ * costs a view each), set() beyond.
+ */
+function copyBytes(src: Uint8Array, srcAt: number, dst: Uint8Array, dstAt: number, len: number): void {
+  if (len <= 64) {
+    for (let i = 0; i < len; i++) dst[dstAt + i] = src[srcAt + i];
+  } else {
+    dst.set(src.subarray(srcAt, srcAt + len), dstAt);
+  }
+}
+
+/**
+ * Ciphertext buffers up to SLAB_MAX bytes are carved from a slab of our own, as Node's Buffer
+ * pool does: a fresh ArrayBuffer costs about 0.6 µs whatever its size (off-heap memory and its
+ * accounting), more than encrypting a small message. Only what goes on the wire lives in a slab
+ * (token headers, ciphertexts, MACs; every byte handed out is written by the caller), never
+ * plaintext or keys, and nothing of Node's pool. A slab is marked untransferable, as Node's
+ * pool is: a caller passing a token's `.buffer` in a transfer list gets a copy sent, and the
+ * other tokens in the slab stay intact.
+ */
+const SLAB = 8192;
+const SLAB_MAX = 1024;
+let slab = newSlab();
+let slabAt = 0;
+function newSlab(): ArrayBuffer {
+  const ab = new ArrayBuffer(SLAB);
+  markAsUntransferable(ab);
+  return ab;
+}
+function outputBytes(n: number): Uint8Array {
+  if (n > SLAB_MAX) return plain(Buffer.allocUnsafeSlow(n));
+  if (slabAt + n > SLAB) {
+    slab = newSlab();
+    slabAt = 0;
+  }
+  const out = new Uint8Array(slab, slabAt, n);
+  slabAt += (n + 7) & ~7;
+  return out;
+}
 
 function plain(b: Buffer): Uint8Array {
   return new Uint8Array(b.buffer, b.byteOffset, b.length);
@@ -58,66 +106,70 @@ export class CtsKey {
     const m = Math.ceil(n / BLOCK);
     const padded = BLOCK * m;
     // CBC blocks C1..Cm, gathered as: `head` (all but the last one or two), then the rest.
-    const out = Buffer.allocUnsafeSlow(lead + n + spare);
+    const out = outputBytes(lead + n + spare);
     this.#enc ??= cbcEncryptor(this.#key);
     const c = this.#enc;
     try {
-      let cbc: Buffer; // C1..Cm contiguous, or only C(m-1)..Cm (large messages)
-      let cbcAt: number; // offset of cbc's first byte among C1..Cm
       if (padded <= GATHER) {
         // One scratch buffer for all keys: update() copies out before anything else runs.
-        const input = gather.subarray(0, padded);
-        input.fill(0, n); // CBC pads the last block with zeros
         let off = 0;
         for (const p of parts) {
-          input.set(p, off);
+          copyBytes(p, 0, gather, off, p.length);
           off += p.length;
         }
-        xorInto(input, 0, this.#encChain);
-        cbc = c.update(input);
-        input.fill(0); // plaintext does not linger
-        cbcAt = 0;
-        if (m > 1) cbc.copy(out, lead, 0, BLOCK * (m - 2));
-      } else {
-        // The first block goes in alone (XORed with the chain); the rest stream through.
-        const first = Buffer.alloc(BLOCK);
-        let off = 0;
-        for (const p of parts) {
-          if (off >= BLOCK) break;
-          first.set(p.subarray(0, BLOCK - off), off);
-          off += Math.min(p.length, BLOCK - off);
+        gather.fill(0, n, padded); // CBC pads the last block with zeros
+        xorInto(gather, 0, this.#encChain);
+        const cbc = c.update(gathered(padded));
+        gather.fill(0, 0, padded); // plaintext does not linger
+        // Output: C1..C(m-2) | Cm | the first r bytes of C(m-1); the context chains from Cm.
+        const lastAt = padded - BLOCK;
+        if (m === 1) {
+          copyBytes(cbc, 0, out, lead, BLOCK);
+        } else {
+          copyBytes(cbc, 0, out, lead, BLOCK * (m - 2));
+          copyBytes(cbc, lastAt, out, lead + BLOCK * (m - 2), BLOCK);
+          copyBytes(cbc, lastAt - BLOCK, out, lead + BLOCK * (m - 1), n - BLOCK * (m - 1));
         }
-        xorInto(first, 0, this.#encChain);
-        c.update(first).copy(out, lead);
-        let at = BLOCK;
-        let skip = BLOCK;
-        for (const p of parts) {
-          const rest = p.length > skip ? p.subarray(skip) : undefined;
-          skip = Math.max(0, skip - p.length);
-          if (rest) at += c.update(rest).copy(out, lead + at);
+        copyBytes(cbc, lastAt, this.#encChain, 0, BLOCK);
+        return out;
+      }
+      // Large messages (m > 2): the first block goes in alone (XORed with the chain), the rest
+      // of each part streams through straight into `out`.
+      const first = new Uint8Array(BLOCK);
+      let off = 0;
+      for (const p of parts) {
+        if (off >= BLOCK) break;
+        first.set(p.subarray(0, BLOCK - off), off);
+        off += Math.min(p.length, BLOCK - off);
+      }
+      xorInto(first, 0, this.#encChain);
+      out.set(c.update(first), lead);
+      let at = BLOCK;
+      let skip = BLOCK;
+      for (const p of parts) {
+        const rest = p.length > skip ? p.subarray(skip) : undefined;
+        skip = Math.max(0, skip - p.length);
+        if (rest) {
+          const chunk = c.update(rest);
+          out.set(chunk, lead + at);
+          at += chunk.length;
         }
-        // `at` is 16 * floor(n / 16): OpenSSL holds a partial last block until padded.
-        const tail = n % BLOCK ? c.update(Buffer.alloc(BLOCK - (n % BLOCK))) : Buffer.alloc(0);
-        cbc = Buffer.concat([out.subarray(lead + BLOCK * (m - 2), lead + at), tail]);
-        cbcAt = BLOCK * (m - 2);
       }
-      // Output: C1..C(m-2) | Cm | the first r bytes of C(m-1).
-      const cm = cbc.subarray(padded - BLOCK - cbcAt, padded - cbcAt);
-      // TypedArray set() rather than Buffer copy(): cheaper per call on these 16-byte moves.
-      this.#encChain.set(cm);
-      if (m === 1) {
-        out.set(cm, lead);
-      } else {
-        const prevAt = padded - 2 * BLOCK - cbcAt; // C(m-1) in cbc (a separate buffer from out)
-        out.set(cm, lead + BLOCK * (m - 2));
-        out.set(cbc.subarray(prevAt, prevAt + n - BLOCK * (m - 1)), lead + BLOCK * (m - 1));
-      }
+      // `at` is 16 * floor(n / 16): OpenSSL holds a partial last block until padded.
+      const tail = n % BLOCK ? c.update(new Uint8Array(BLOCK - (n % BLOCK))) : new Uint8Array(0);
+      // C(m-1) | Cm, apart from `out` (whose tail they are rearranged into).
+      const last2 = new Uint8Array(2 * BLOCK);
+      last2.set(out.subarray(lead + BLOCK * (m - 2), lead + at), 0);
+      last2.set(tail, at - BLOCK * (m - 2));
+      copyBytes(last2, BLOCK, out, lead + BLOCK * (m - 2), BLOCK); // Cm
+      copyBytes(last2, 0, out, lead + BLOCK * (m - 1), n - BLOCK * (m - 1)); // C(m-1), truncated
+      copyBytes(last2, BLOCK, this.#encChain, 0, BLOCK);
     } catch (e) {
       this.#enc = undefined;
       this.#encChain.fill(0);
       throw e;
     }
-    return plain(out);
+    return out;
   }
 
   /**
@@ -148,13 +200,12 @@ export class CtsKey {
         // Whole blocks (every CFX token whose confounder, data and header fill blocks, e.g.
         // 1 KiB or 16 B of data): CTS is CBC with the last two blocks swapped, so swapping them
         // back in the scratch buffer leaves one CBC pass, one OpenSSL call instead of two.
-        const input = gather.subarray(0, n);
-        input.set(buf.subarray(0, xAt));
-        input.set(buf.subarray(xAt + BLOCK, n), xAt); // C(m-1)
-        input.set(buf.subarray(xAt, xAt + BLOCK), xAt + BLOCK); // Cm
-        const out = d.update(input);
+        copyBytes(buf, 0, gather, 0, xAt);
+        copyBytes(buf, xAt + BLOCK, gather, xAt, BLOCK); // C(m-1)
+        copyBytes(buf, xAt, gather, xAt + BLOCK, BLOCK); // Cm
+        const out = d.update(gathered(n));
         xorInto(out, 0, this.#decChain); // as if from the zero IV
-        this.#decChain.set(input.subarray(xAt + BLOCK, n)); // the context now chains from Cm
+        copyBytes(gather, xAt + BLOCK, this.#decChain, 0, BLOCK); // the context now chains from Cm
         return plain(out);
       }
       if (buf.length < BLOCK * m && BLOCK * m <= GATHER) {

@@ -76,6 +76,36 @@ export function makeChecksumParts(key: Key, usage: number, parts: readonly Uint8
   return family(p).checksumParts(p, key, usage, parts);
 }
 
+/**
+ * makeChecksumParts() written into `dst` at `at` (a token's checksum field, which must have
+ * room for the enctype's checksumBytes): no checksum array of its own.
+ */
+export function makeChecksumInto(
+  key: Key,
+  usage: number,
+  parts: readonly Uint8Array[],
+  dst: Uint8Array,
+  at: number,
+): void {
+  const p = profileOfKey(key);
+  family(p).checksumInto(p, key, usage, parts, dst, at);
+}
+
+/**
+ * Whether `src[at..at + checksumBytes)` is the checksum of the concatenation of `parts`, compared
+ * in constant time where it lies (false when `src` is too short).
+ */
+export function checkChecksumAt(
+  key: Key,
+  usage: number,
+  parts: readonly Uint8Array[],
+  src: Uint8Array,
+  at: number,
+): boolean {
+  const p = profileOfKey(key);
+  return family(p).checksumCheck(p, key, usage, parts, src, at);
+}
+
 /** verifyChecksum() of the concatenation of `parts`. */
 export function verifyChecksumParts(
   key: Key,

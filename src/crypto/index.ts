@@ -1,5 +1,6 @@
 /** Kerberos cryptography (RFC 3961, 3962, 8009): the surface other layers use. */
 export {
+  checkChecksumAt,
   checksumTypeForEnctype,
   decrypt,
   defaultSalt,
@@ -7,6 +8,7 @@ export {
   encryptedLength,
   encryptParts,
   makeChecksum,
+  makeChecksumInto,
   makeChecksumOfType,
   makeChecksumParts,
   prf,

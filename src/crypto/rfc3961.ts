@@ -86,6 +86,11 @@ export function profileOfKey(key: Key): EnctypeProfile {
  */
 const cache = new WeakMap<Key, Map<number, MacKey | CtsKey | CbcEncryptor>>();
 
+/** The derived key in `slot` if it was made already: a lookup with no closure to allocate. */
+export function findCached(key: Key, slot: number): MacKey | CtsKey | CbcEncryptor | undefined {
+  return cache.get(key)?.get(slot);
+}
+
 function cached<T extends MacKey | CtsKey | CbcEncryptor>(key: Key, slot: number, make: () => T): T {
   let slots = cache.get(key);
   if (!slots) {

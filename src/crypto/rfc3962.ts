@@ -6,23 +6,37 @@
 
 import type { CtsKey } from './cts.js';
 import type { Key } from './key.js';
-import { digest, hmac, type MacKey, macEqual, pbkdf2 } from './primitives.js';
+import { digest, type MacKey, pbkdf2 } from './primitives.js';
 import type { EnctypeProfile } from './profiles.js';
-import { cachedCtsKey, cachedKey, dk, dkOf, KC, KE, KI, PRF_SLOT, slotOf, usageConstant } from './rfc3961.js';
+import {
+  cachedCtsKey,
+  cachedKey,
+  dk,
+  dkOf,
+  findCached,
+  KC,
+  KE,
+  KI,
+  PRF_SLOT,
+  slotOf,
+  usageConstant,
+} from './rfc3961.js';
 
 const KERBEROS = new TextEncoder().encode('kerberos');
 const PRF_CONSTANT = new TextEncoder().encode('prf');
 
 function derived(p: EnctypeProfile, key: Key, usage: number, kind: number): MacKey {
-  return cachedKey(key, slotOf(usage, kind, 'rfc3962'), () =>
-    dkOf(key, usageConstant(usage, kind), p.keyBytes),
-  );
+  const slot = slotOf(usage, kind, 'rfc3962');
+  const found = findCached(key, slot);
+  if (found !== undefined) return found as MacKey;
+  return cachedKey(key, slot, () => dkOf(key, usageConstant(usage, kind), p.keyBytes));
 }
 
 function encryptionKey(p: EnctypeProfile, key: Key, usage: number): CtsKey {
-  return cachedCtsKey(key, slotOf(usage, KE, 'rfc3962'), () =>
-    dkOf(key, usageConstant(usage, KE), p.keyBytes),
-  );
+  const slot = slotOf(usage, KE, 'rfc3962');
+  const found = findCached(key, slot);
+  if (found !== undefined) return found as CtsKey;
+  return cachedCtsKey(key, slot, () => dkOf(key, usageConstant(usage, KE), p.keyBytes));
 }
 
 /** Returns null when the integrity check fails; the caller throws the one fixed error. */
@@ -30,8 +44,7 @@ export function decrypt(p: EnctypeProfile, key: Key, usage: number, ct: Uint8Arr
   const h = p.macBytes;
   if (ct.length < p.confounderBytes + h) return null;
   const plain = encryptionKey(p, key, usage).decrypt(ct, ct.length - h);
-  const mac = hmac('sha1', derived(p, key, usage, KI), [plain]);
-  if (!macEqual(mac, ct, ct.length - h, h)) return null;
+  if (!derived(p, key, usage, KI).macCheck('sha1', [plain], ct, ct.length - h, h)) return null;
   return plain.subarray(p.confounderBytes);
 }
 
@@ -45,9 +58,9 @@ export function encrypt(
   lead = 0,
 ) {
   const h = p.macBytes;
-  const out = encryptionKey(p, key, usage).encrypt([conf, ...parts], h, lead);
-  const mac = hmac('sha1', derived(p, key, usage, KI), [conf, ...parts]);
-  for (let i = 0, at = out.length - h; i < h; i++) out[at + i] = mac[i];
+  const all = [conf, ...parts];
+  const out = encryptionKey(p, key, usage).encrypt(all, h, lead);
+  derived(p, key, usage, KI).macInto('sha1', all, out, out.length - h, h);
   return out;
 }
 
@@ -58,8 +71,33 @@ export function checksum(p: EnctypeProfile, key: Key, usage: number, data: Uint8
 
 /** checksum() of the concatenation of `parts` (a token's message then header, without joining). */
 export function checksumParts(p: EnctypeProfile, key: Key, usage: number, parts: readonly Uint8Array[]) {
-  // slice(), not subarray(): a view would move the small on-heap MAC array off the V8 heap.
-  return hmac('sha1', derived(p, key, usage, KC), parts).slice(0, p.checksumBytes);
+  const out = new Uint8Array(p.checksumBytes);
+  derived(p, key, usage, KC).macInto('sha1', parts, out, 0, p.checksumBytes);
+  return out;
+}
+
+/** checksumParts() written into `dst` at `at` (a token's checksum field). */
+export function checksumInto(
+  p: EnctypeProfile,
+  key: Key,
+  usage: number,
+  parts: readonly Uint8Array[],
+  dst: Uint8Array,
+  at: number,
+): void {
+  derived(p, key, usage, KC).macInto('sha1', parts, dst, at, p.checksumBytes);
+}
+
+/** Whether `src[at..at+checksumBytes)` is the checksum of `parts` (constant time). */
+export function checksumCheck(
+  p: EnctypeProfile,
+  key: Key,
+  usage: number,
+  parts: readonly Uint8Array[],
+  src: Uint8Array,
+  at: number,
+): boolean {
+  return derived(p, key, usage, KC).macCheck('sha1', parts, src, at, p.checksumBytes);
 }
 
 /** RFC 3962 section 6: E(DK(key, "prf"), truncate16(SHA-1(input))) with a zero IV. */

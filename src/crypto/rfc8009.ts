@@ -6,9 +6,19 @@
 
 import type { CtsKey } from './cts.js';
 import type { Key } from './key.js';
-import { type HashName, hmac, type MacKey, macEqual, pbkdf2 } from './primitives.js';
+import { type HashName, hmac, type MacKey, pbkdf2 } from './primitives.js';
 import type { EnctypeProfile } from './profiles.js';
-import { baseMacKey, cachedCtsKey, cachedKey, KC, KE, KI, slotOf, usageConstant } from './rfc3961.js';
+import {
+  baseMacKey,
+  cachedCtsKey,
+  cachedKey,
+  findCached,
+  KC,
+  KE,
+  KI,
+  slotOf,
+  usageConstant,
+} from './rfc3961.js';
 
 const ZERO_IV = new Uint8Array(16);
 const KERBEROS = new TextEncoder().encode('kerberos');
@@ -42,13 +52,17 @@ export function deriveKeyBytes(
 }
 
 function derived(p: EnctypeProfile, key: Key, usage: number, kind: number): MacKey {
-  return cachedKey(key, slotOf(usage, kind, 'rfc8009'), () =>
-    deriveKeyBytes(p, baseMacKey(key), usage, kind),
-  );
+  const slot = slotOf(usage, kind, 'rfc8009');
+  const found = findCached(key, slot);
+  if (found !== undefined) return found as MacKey;
+  return cachedKey(key, slot, () => deriveKeyBytes(p, baseMacKey(key), usage, kind));
 }
 
 function encryptionKey(p: EnctypeProfile, key: Key, usage: number): CtsKey {
-  return cachedCtsKey(key, slotOf(usage, KE, 'rfc8009'), () => deriveKeyBytes(p, baseMacKey(key), usage, KE));
+  const slot = slotOf(usage, KE, 'rfc8009');
+  const found = findCached(key, slot);
+  if (found !== undefined) return found as CtsKey;
+  return cachedCtsKey(key, slot, () => deriveKeyBytes(p, baseMacKey(key), usage, KE));
 }
 
 /** Encrypts the concatenation of `parts` after `lead` bytes left free (see CtsKey.encrypt). */
@@ -63,8 +77,7 @@ export function encrypt(
   const h = p.macBytes;
   const out = encryptionKey(p, key, usage).encrypt([conf, ...parts], h, lead);
   const n = out.length - h;
-  const mac = hmac(p.hash, derived(p, key, usage, KI), [ZERO_IV, out.subarray(lead, n)]);
-  for (let i = 0; i < h; i++) out[n + i] = mac[i];
+  derived(p, key, usage, KI).macInto(p.hash, [ZERO_IV, out.subarray(lead, n)], out, n, h);
   return out;
 }
 
@@ -73,8 +86,7 @@ export function decrypt(p: EnctypeProfile, key: Key, usage: number, ct: Uint8Arr
   const h = p.macBytes;
   if (ct.length < p.confounderBytes + h) return null;
   const body = ct.subarray(0, ct.length - h);
-  const mac = hmac(p.hash, derived(p, key, usage, KI), [ZERO_IV, body]);
-  if (!macEqual(mac, ct, ct.length - h, h)) return null;
+  if (!derived(p, key, usage, KI).macCheck(p.hash, [ZERO_IV, body], ct, ct.length - h, h)) return null;
   return encryptionKey(p, key, usage).decrypt(ct, body.length).subarray(p.confounderBytes);
 }
 
@@ -85,8 +97,33 @@ export function checksum(p: EnctypeProfile, key: Key, usage: number, data: Uint8
 
 /** checksum() of the concatenation of `parts` (a token's message then header, without joining). */
 export function checksumParts(p: EnctypeProfile, key: Key, usage: number, parts: readonly Uint8Array[]) {
-  // slice(), not subarray(): a view would move the small on-heap MAC array off the V8 heap.
-  return hmac(p.hash, derived(p, key, usage, KC), parts).slice(0, p.checksumBytes);
+  const out = new Uint8Array(p.checksumBytes);
+  derived(p, key, usage, KC).macInto(p.hash, parts, out, 0, p.checksumBytes);
+  return out;
+}
+
+/** checksumParts() written into `dst` at `at` (a token's checksum field). */
+export function checksumInto(
+  p: EnctypeProfile,
+  key: Key,
+  usage: number,
+  parts: readonly Uint8Array[],
+  dst: Uint8Array,
+  at: number,
+): void {
+  derived(p, key, usage, KC).macInto(p.hash, parts, dst, at, p.checksumBytes);
+}
+
+/** Whether `src[at..at+checksumBytes)` is the checksum of `parts` (constant time). */
+export function checksumCheck(
+  p: EnctypeProfile,
+  key: Key,
+  usage: number,
+  parts: readonly Uint8Array[],
+  src: Uint8Array,
+  at: number,
+): boolean {
+  return derived(p, key, usage, KC).macCheck(p.hash, parts, src, at, p.checksumBytes);
 }
 
 /** Section 5: PRF = KDF-HMAC-SHA2(base-key, "prf", 256 or 384 bits, input). */

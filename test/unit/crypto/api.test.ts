@@ -1,6 +1,7 @@
 /** The crypto API's contract beyond the vectors: profiles, errors, tampering, truncation. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { MessageChannel } from 'node:worker_threads';
 import {
   aeadOpen,
   aeadSeal,
@@ -297,7 +298,7 @@ describe('helpers', () => {
 });
 
 describe('outputs', () => {
-  it('are plain Uint8Arrays owning their memory, never Buffers', () => {
+  it("are plain Uint8Arrays, never Buffers nor views of Node's pool", () => {
     for (const e of ENCTYPES) {
       const key = randomKey(e);
       const ct = encrypt(key, 1, randomBytes(10));
@@ -310,8 +311,30 @@ describe('outputs', () => {
       ]) {
         assert.equal(Object.getPrototypeOf(out), Uint8Array.prototype);
       }
-      assert.equal(ct.byteOffset, 0);
-      assert.equal(ct.buffer.byteLength, ct.length);
+      // Small ciphertexts share a slab of our own (src/crypto/cts.ts), never Node's pool.
+      assert.notEqual(ct.buffer, Buffer.allocUnsafe(1).buffer);
+      const big = encrypt(key, 1, randomBytes(4096));
+      assert.equal(big.byteOffset, 0);
+      assert.equal(big.buffer.byteLength, big.length);
     }
+  });
+
+  it("survive a transfer of another ciphertext's buffer (slabs are untransferable)", () => {
+    const key = randomKey(18);
+    const a = encrypt(key, 1, randomBytes(10));
+    const b = encrypt(key, 1, randomBytes(10));
+    const copyOfA = a.slice();
+    const { port1, port2 } = new MessageChannel();
+    try {
+      port1.postMessage(b, [b.buffer as ArrayBuffer]);
+    } finally {
+      port1.close();
+      port2.close();
+    }
+    assert.equal(b.length, 16 + 10 + 12);
+    assert.deepEqual(a, copyOfA);
+    assert.deepEqual(decrypt(key, 1, a).length, 10);
+    // And the next encryption still works.
+    assert.equal(decrypt(key, 1, encrypt(key, 1, randomBytes(10))).length, 10);
   });
 });
