@@ -9,7 +9,7 @@
  * that block is XORed into the first block on the way in (encryption) or out (decryption):
  * E(P1 ^ chain ^ chain) = E(P1 ^ 0).
  */
-import { markAsUntransferable } from 'node:worker_threads';
+import { wireBytes } from '../util/bytes.js';
 import { type CbcDecryptor, type CbcEncryptor, cbcDecryptor, cbcEncryptor } from './primitives.js';
 
 const BLOCK = 16;
@@ -34,35 +34,6 @@ function copyBytes(src: Uint8Array, srcAt: number, dst: Uint8Array, dstAt: numbe
   } else {
     dst.set(src.subarray(srcAt, srcAt + len), dstAt);
   }
-}
-
-/**
- * Ciphertext buffers up to SLAB_MAX bytes are carved from a slab of our own, as Node's Buffer
- * pool does: a fresh ArrayBuffer costs about 0.6 µs whatever its size (off-heap memory and its
- * accounting), more than encrypting a small message. Only what goes on the wire lives in a slab
- * (token headers, ciphertexts, MACs; every byte handed out is written by the caller), never
- * plaintext or keys, and nothing of Node's pool. A slab is marked untransferable, as Node's
- * pool is: a caller passing a token's `.buffer` in a transfer list gets a copy sent, and the
- * other tokens in the slab stay intact.
- */
-const SLAB = 8192;
-const SLAB_MAX = 1024;
-let slab = newSlab();
-let slabAt = 0;
-function newSlab(): ArrayBuffer {
-  const ab = new ArrayBuffer(SLAB);
-  markAsUntransferable(ab);
-  return ab;
-}
-function outputBytes(n: number): Uint8Array {
-  if (n > SLAB_MAX) return plain(Buffer.allocUnsafeSlow(n));
-  if (slabAt + n > SLAB) {
-    slab = newSlab();
-    slabAt = 0;
-  }
-  const out = new Uint8Array(slab, slabAt, n);
-  slabAt += (n + 7) & ~7;
-  return out;
 }
 
 function plain(b: Buffer): Uint8Array {
@@ -106,7 +77,7 @@ export class CtsKey {
     const m = Math.ceil(n / BLOCK);
     const padded = BLOCK * m;
     // CBC blocks C1..Cm, gathered as: `head` (all but the last one or two), then the rest.
-    const out = outputBytes(lead + n + spare);
+    const out = wireBytes(lead + n + spare);
     this.#enc ??= cbcEncryptor(this.#key);
     const c = this.#enc;
     try {

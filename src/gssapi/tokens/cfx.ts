@@ -38,7 +38,6 @@ export const KG_USAGE_INITIATOR_SEAL = 24;
 export const KG_USAGE_INITIATOR_SIGN = 25;
 
 export const HEADER_BYTES = 16;
-const MASK64 = (1n << 64n) - 1n;
 
 /** Only the default QOP exists for these enctypes (RFC 4121 4.2.6; MIT kg_seal: G_UNKNOWN_QOP). */
 export function checkQop(qop: number): void {
@@ -69,8 +68,23 @@ export function receiveUsage(ctx: ContextState, seal: boolean): number {
 
 /** A 16-octet header. */
 export function makeHeader(tokId: number, flags: number, ec: number, rrc: number, seq: bigint): Uint8Array {
-  // Byte by byte: a DataView would move this small on-heap array's storage off the V8 heap.
   const h = new Uint8Array(HEADER_BYTES);
+  writeHeader(h, tokId, flags, ec, rrc, seq);
+  return h;
+}
+
+/**
+ * Writes a 16-octet header at the start of `h`. Byte by byte: a DataView would move a small
+ * on-heap array's storage off the V8 heap.
+ */
+export function writeHeader(
+  h: Uint8Array,
+  tokId: number,
+  flags: number,
+  ec: number,
+  rrc: number,
+  seq: bigint,
+): void {
   h[0] = tokId >>> 8;
   h[1] = tokId & 0xff;
   h[2] = flags;
@@ -79,10 +93,15 @@ export function makeHeader(tokId: number, flags: number, ec: number, rrc: number
   h[5] = ec & 0xff;
   h[6] = rrc >>> 8;
   h[7] = rrc & 0xff;
-  const s = seq & MASK64;
-  writeUint32(h, 8, Number(s >> 32n));
-  writeUint32(h, 12, Number(s & 0xffffffffn));
-  return h;
+  // Sequence numbers below 2^32 (all but very long or wrapped contexts) need one conversion.
+  const s = seq >= 0n && seq <= 0xffffffffn ? seq : BigInt.asUintN(64, seq);
+  writeUint32(h, 8, s > 0xffffffffn ? Number(s >> 32n) : 0);
+  writeUint32(h, 12, Number(BigInt.asUintN(32, s)));
+}
+
+/** Copies a token's 16-octet header into `dst` (a loop: no view of a small on-heap token). */
+export function copyHeader(token: Uint8Array, dst: Uint8Array): void {
+  for (let i = 0; i < HEADER_BYTES; i++) dst[i] = token[i];
 }
 
 function writeUint32(b: Uint8Array, at: number, v: number): void {
@@ -98,8 +117,8 @@ function readUint32(b: Uint8Array, at: number): number {
 
 /** Takes the next send sequence number and advances it (mod 2^64), once a token is made. */
 export function nextSendSeq(ctx: ContextState): bigint {
-  const seq = ctx.sendSeq & MASK64;
-  ctx.sendSeq = (seq + 1n) & MASK64;
+  const seq = BigInt.asUintN(64, ctx.sendSeq);
+  ctx.sendSeq = BigInt.asUintN(64, seq + 1n);
   return seq;
 }
 
@@ -145,34 +164,10 @@ export function openToken(ctx: ContextState, input: Uint8Array, expected: number
   const key = ctx.acceptorSubkey && flags & FLAG_ACCEPTOR_SUBKEY ? ctx.acceptorSubkey : ctx.subkey;
   if (tokId !== expected) throw defective();
   if (token[3] !== 0xff) throw defective();
-  const seqnum = (BigInt(readUint32(token, 8)) << 32n) | BigInt(readUint32(token, 12));
+  const hi = readUint32(token, 8);
+  const lo = BigInt(readUint32(token, 12));
+  const seqnum = hi === 0 ? lo : (BigInt(hi) << 32n) | lo;
   return { token, flags, key, seqnum };
-}
-
-/**
- * The concatenation of `parts` in a pooled buffer (Buffer.allocUnsafe, every byte written): for
- * small tokens a fresh zeroed ArrayBuffer costs more than the copy. A plain Uint8Array view.
- */
-export function joinBytes(...parts: readonly Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  if (n <= 64) {
-    // V8 keeps typed arrays this small on its heap: cheaper than a slice of Node's pool.
-    const out = new Uint8Array(n);
-    let at = 0;
-    for (const p of parts) {
-      out.set(p, at);
-      at += p.length;
-    }
-    return out;
-  }
-  const b = Buffer.allocUnsafe(n);
-  let at = 0;
-  for (const p of parts) {
-    b.set(p, at);
-    at += p.length;
-  }
-  return new Uint8Array(b.buffer, b.byteOffset, n);
 }
 
 /** MIT's gss_krb5int_rotate_left: rotate left by rrc mod length (the receiver undoes RFC 4121 4.2.5). */

@@ -9,8 +9,8 @@ import { MINOR } from '../minor.js';
 import { GSS_S_BAD_SIG, GSS_S_DEFECTIVE_TOKEN, GssError } from '../status.js';
 import {
   checkQop,
+  copyHeader,
   HEADER_BYTES,
-  makeHeader,
   nextSendSeq,
   openToken,
   receiveUsage,
@@ -18,18 +18,26 @@ import {
   sendKey,
   sendUsage,
   TOK_ID_MIC,
+  writeHeader,
 } from './cfx.js';
 import { checkSeqState } from './seqstate.js';
+
+/**
+ * The header as checksummed, copied out of the token: the MAC reads it from here rather than
+ * from a view of the token (a view of a small on-heap array moves it off the heap). Only used
+ * within one synchronous call.
+ */
+const signedHeader = new Uint8Array(HEADER_BYTES);
 
 /** GSS_GetMIC: a MIC token for `message`. Advances ctx.sendSeq. */
 export function getMic(ctx: ContextState, message: Uint8Array, qop = 0): Uint8Array {
   checkQop(qop);
   const key = sendKey(ctx);
-  const header = makeHeader(TOK_ID_MIC, sendFlags(ctx), 0xffff, 0xffff, ctx.sendSeq);
   // 28 to 40 bytes: on V8's heap, the checksum written in place after the header.
   const token = new Uint8Array(HEADER_BYTES + getProfile(key.enctype).checksumBytes);
-  token.set(header, 0);
-  makeChecksumInto(key, sendUsage(ctx, false), [message, header], token, HEADER_BYTES);
+  writeHeader(token, TOK_ID_MIC, sendFlags(ctx), 0xffff, 0xffff, ctx.sendSeq);
+  copyHeader(token, signedHeader);
+  makeChecksumInto(key, sendUsage(ctx, false), [message, signedHeader], token, HEADER_BYTES);
   nextSendSeq(ctx);
   return token;
 }
@@ -48,9 +56,8 @@ export function verifyMic(ctx: ContextState, message: Uint8Array, token: Uint8Ar
   if (checksumBytes !== getProfile(t.key.enctype).checksumBytes) {
     throw new GssError(GSS_S_BAD_SIG, MINOR.KRB5_BAD_MSIZE);
   }
-  // Copies, not views, of the header: views of a small on-heap token cost an off-heap copy.
-  const header = body.slice(0, HEADER_BYTES);
-  if (!checkChecksumAt(t.key, receiveUsage(ctx, false), [message, header], body, HEADER_BYTES)) {
+  copyHeader(body, signedHeader);
+  if (!checkChecksumAt(t.key, receiveUsage(ctx, false), [message, signedHeader], body, HEADER_BYTES)) {
     throw new GssError(GSS_S_BAD_SIG, 0);
   }
   return checkSeqState(ctx.recv, t.seqnum);

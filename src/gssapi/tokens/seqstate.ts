@@ -37,8 +37,8 @@ export function initSeqState(
  */
 export function checkSeqState(state: SeqStateRecord, seqnum: bigint): number {
   if (!state.doReplay && !state.doSequence) return GSS_S_COMPLETE;
-  const mask = state.wide ? MASK64 : MASK32;
-  const rel = (seqnum - state.base) & mask;
+  const bits = state.wide ? 64 : 32;
+  const rel = BigInt.asUintN(bits, seqnum - state.base);
 
   if (rel >= state.next) {
     // The expected number or one in the future: slide the window up to it.
@@ -47,9 +47,9 @@ export function checkSeqState(state: SeqStateRecord, seqnum: bigint): number {
     // undefined in C and x86-64 and arm64 both take its count modulo 64. We do the same, so that
     // the supplementary status is MIT's, stale bits included (docs/per-message.md; the live test
     // in test/interop/tokens-mit.test.ts shows it).
-    const shift = ((offset + 1n) & MASK64) % WINDOW;
-    state.recvmap = ((state.recvmap << shift) | 1n) & MASK64;
-    state.next = (rel + 1n) & mask;
+    const shift = offset === 0n ? 1n : BigInt.asUintN(64, offset + 1n) % WINDOW;
+    state.recvmap = BigInt.asUintN(64, (state.recvmap << shift) | 1n);
+    state.next = BigInt.asUintN(bits, rel + 1n);
     return offset > 0n && state.doSequence ? GSS_S_GAP_TOKEN : GSS_S_COMPLETE;
   }
 

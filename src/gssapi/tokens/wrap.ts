@@ -8,22 +8,22 @@
  * EC = the checksum length, RRC = 0. Received with any RRC (RFC 4121 4.2.5).
  */
 import {
+  checkChecksumAt,
   decrypt,
   encryptedLength,
   encryptParts,
   getProfile,
-  makeChecksumParts,
-  verifyChecksumParts,
+  makeChecksumInto,
 } from '../../crypto/index.js';
+import { wireBytes } from '../../util/bytes.js';
 import type { ContextState } from '../context-state.js';
 import { MINOR } from '../minor.js';
 import { GSS_S_BAD_SIG, GSS_S_DEFECTIVE_TOKEN, GssError, isGssError } from '../status.js';
 import {
   checkQop,
+  copyHeader,
   FLAG_SEALED,
   HEADER_BYTES,
-  joinBytes,
-  makeHeader,
   nextSendSeq,
   openToken,
   receiveUsage,
@@ -32,6 +32,7 @@ import {
   sendKey,
   sendUsage,
   TOK_ID_WRAP,
+  writeHeader,
 } from './cfx.js';
 import { checkSeqState } from './seqstate.js';
 
@@ -42,6 +43,12 @@ export interface UnwrapResult {
   supplementary: number;
 }
 
+/**
+ * The header as encrypted or checksummed, before it is copied into the token: one array for
+ * every call (each is synchronous) instead of a new one per token.
+ */
+const header = new Uint8Array(HEADER_BYTES);
+
 /** GSS_Wrap: a Wrap token carrying `message`, encrypted when `confidential`. Advances ctx.sendSeq. */
 export function wrap(ctx: ContextState, message: Uint8Array, confidential: boolean, qop = 0): Uint8Array {
   checkQop(qop);
@@ -50,17 +57,20 @@ export function wrap(ctx: ContextState, message: Uint8Array, confidential: boole
   let token: Uint8Array;
   if (confidential) {
     // RFC 4121 4.2.4: encrypt message | filler (EC = 0 here) | header, header sent in clear.
-    const header = makeHeader(TOK_ID_WRAP, sendFlags(ctx) | FLAG_SEALED, 0, 0, seq);
+    writeHeader(header, TOK_ID_WRAP, sendFlags(ctx) | FLAG_SEALED, 0, 0, seq);
     token = encryptParts(key, sendUsage(ctx, true), [message, header], HEADER_BYTES);
-    token.set(header, 0);
+    copyHeader(header, token);
   } else {
     // The checksum covers message | header with EC and RRC 0; EC then carries its length.
     const flags = sendFlags(ctx);
-    const checksum = makeChecksumParts(key, sendUsage(ctx, true), [
-      message,
-      makeHeader(TOK_ID_WRAP, flags, 0, 0, seq),
-    ]);
-    token = joinBytes(makeHeader(TOK_ID_WRAP, flags, checksum.length, 0, seq), message, checksum);
+    const cksum = getProfile(key.enctype).checksumBytes;
+    writeHeader(header, TOK_ID_WRAP, flags, 0, 0, seq);
+    token = wireBytes(HEADER_BYTES + message.length + cksum);
+    copyHeader(header, token);
+    token[4] = cksum >>> 8;
+    token[5] = cksum & 0xff;
+    token.set(message, HEADER_BYTES);
+    makeChecksumInto(key, sendUsage(ctx, true), [message, header], token, HEADER_BYTES + message.length);
   }
   nextSendSeq(ctx);
   return token;
@@ -78,10 +88,10 @@ function defective(): GssError {
  */
 export function unwrap(ctx: ContextState, input: Uint8Array): UnwrapResult {
   const t = openToken(ctx, input, TOK_ID_WRAP);
-  const header = t.token.subarray(0, HEADER_BYTES);
-  const ec = (header[4] << 8) | header[5];
-  const rrc = (header[6] << 8) | header[7];
-  const data = rotateLeft(t.token.subarray(HEADER_BYTES), rrc);
+  const token = t.token;
+  const ec = (token[4] << 8) | token[5];
+  const rrc = (token[6] << 8) | token[7];
+  const data = rotateLeft(token.subarray(HEADER_BYTES), rrc);
   let message: Uint8Array;
   const confidential = (t.flags & FLAG_SEALED) !== 0;
   if (confidential) {
@@ -97,33 +107,26 @@ export function unwrap(ctx: ContextState, input: Uint8Array): UnwrapResult {
     }
     if (plain.length < HEADER_BYTES + ec) throw defective();
     // RFC 4121 4.2.4: the encrypted copy of the header must match the one sent in clear (its
-    // RRC excepted: the sender rotates after encrypting).
-    const copy = plain.subarray(plain.length - HEADER_BYTES);
-    if (
-      copy[0] !== header[0] ||
-      copy[1] !== header[1] ||
-      copy[2] !== header[2] ||
-      copy[3] !== header[3] ||
-      copy[4] !== header[4] ||
-      copy[5] !== header[5] ||
-      !copy.subarray(8).every((b, i) => b === header[8 + i])
-    ) {
-      throw defective();
+    // RRC excepted: the sender rotates after encrypting). Compared where both lie, no views.
+    const copyAt = plain.length - HEADER_BYTES;
+    for (let i = 0; i < HEADER_BYTES; i++) {
+      if (i !== 6 && i !== 7 && plain[copyAt + i] !== token[i]) throw defective();
     }
     // A view: `plain` is ours alone, no need to copy the message out of it.
     message = plain.subarray(0, plain.length - ec - HEADER_BYTES);
   } else {
     // No confidentiality: data = message | checksum, EC = the checksum length.
-    if (ec + HEADER_BYTES > t.token.length) throw defective();
+    if (ec + HEADER_BYTES > token.length) throw defective();
     if (ec !== getProfile(t.key.enctype).checksumBytes) throw new GssError(GSS_S_BAD_SIG, 0);
     const msgLen = data.length - ec;
-    const plainHeader = Uint8Array.from(header);
-    plainHeader.fill(0, 4, 8);
-    const signed = [data.subarray(0, msgLen), plainHeader];
-    if (!verifyChecksumParts(t.key, receiveUsage(ctx, true), signed, data.subarray(msgLen))) {
+    copyHeader(token, header);
+    header.fill(0, 4, 8); // checksummed with EC and RRC 0
+    const sent = data.subarray(0, msgLen);
+    if (!checkChecksumAt(t.key, receiveUsage(ctx, true), [sent, header], data, msgLen)) {
       throw new GssError(GSS_S_BAD_SIG, 0);
     }
-    message = joinBytes(data.subarray(0, msgLen));
+    message = wireBytes(msgLen); // a copy: the caller may reuse its token buffer
+    message.set(sent, 0);
   }
   const supplementary = checkSeqState(ctx.recv, t.seqnum);
   return { message, confidential, supplementary };
