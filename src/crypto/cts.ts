@@ -85,23 +85,34 @@ export class CtsKey {
         // One scratch buffer for all keys: update() copies out before anything else runs.
         let off = 0;
         for (const p of parts) {
-          copyBytes(p, 0, gather, off, p.length);
+          gather.set(p, off);
           off += p.length;
         }
         gather.fill(0, n, padded); // CBC pads the last block with zeros
         xorInto(gather, 0, this.#encChain);
         const cbc = c.update(gathered(padded));
         gather.fill(0, 0, padded); // plaintext does not linger
-        // Output: C1..C(m-2) | Cm | the first r bytes of C(m-1); the context chains from Cm.
-        const lastAt = padded - BLOCK;
+        // C1..Cm into `out` in one copy, then the last two blocks swapped in place:
+        // C1..C(m-2) | Cm | the first r bytes of C(m-1). The context chains from Cm.
+        const r = n - BLOCK * (m - 1);
         if (m === 1) {
-          copyBytes(cbc, 0, out, lead, BLOCK);
+          out.set(cbc, lead);
+        } else if (r === BLOCK) {
+          out.set(cbc, lead);
+          const x = lead + padded - 2 * BLOCK;
+          for (let i = 0; i < BLOCK; i++) {
+            const t = out[x + i];
+            out[x + i] = out[x + BLOCK + i];
+            out[x + BLOCK + i] = t;
+          }
         } else {
+          // `out` has room for n bytes only: the partial C(m-1) comes from `cbc`.
           copyBytes(cbc, 0, out, lead, BLOCK * (m - 2));
-          copyBytes(cbc, lastAt, out, lead + BLOCK * (m - 2), BLOCK);
-          copyBytes(cbc, lastAt - BLOCK, out, lead + BLOCK * (m - 1), n - BLOCK * (m - 1));
+          copyBytes(cbc, padded - BLOCK, out, lead + BLOCK * (m - 2), BLOCK);
+          copyBytes(cbc, padded - 2 * BLOCK, out, lead + BLOCK * (m - 1), r);
         }
-        copyBytes(cbc, lastAt, this.#encChain, 0, BLOCK);
+        const cmAt = m === 1 ? lead : lead + BLOCK * (m - 2);
+        for (let i = 0; i < BLOCK; i++) this.#encChain[i] = out[cmAt + i];
         return out;
       }
       // Large messages (m > 2): the first block goes in alone (XORed with the chain), the rest
