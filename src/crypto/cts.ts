@@ -156,7 +156,8 @@ export class CtsKey {
 
   /**
    * Decrypts `src[0..n]` (n at least one block) from the zero IV. Returns the n-byte plaintext,
-   * possibly a view into a larger buffer.
+   * possibly a view into a larger buffer, possibly a Buffer (callers that hand it on make their
+   * own plain view).
    *
    * No copy when `src` has bytes after the ciphertext (Kerberos puts the MAC there) to fill the
    * last partial block: one CBC update runs over whole blocks of `src`, and the swapped tail is
@@ -166,30 +167,36 @@ export class CtsKey {
     if (n < BLOCK || n > src.length) throw new RangeError('AES-CTS input shorter than one block');
     this.#dec ??= cbcDecryptor(this.#key);
     const d = this.#dec;
-    // Plain Uint8Array views: Buffer subarrays cost a species constructor call each.
-    let buf = Buffer.isBuffer(src) ? plain(src) : src;
     try {
-      if (n === BLOCK) {
-        const out = d.update(buf.subarray(0, BLOCK));
-        xorInto(out, 0, this.#decChain);
-        this.#decChain.set(buf.subarray(0, BLOCK));
-        return plain(out);
-      }
       const m = Math.ceil(n / BLOCK);
       const r = n - BLOCK * (m - 1);
-      const xAt = BLOCK * (m - 2); // where Cm is sent
       if (r === BLOCK && n <= GATHER) {
         // Whole blocks (every CFX token whose confounder, data and header fill blocks, e.g.
         // 1 KiB or 16 B of data): CTS is CBC with the last two blocks swapped, so swapping them
-        // back in the scratch buffer leaves one CBC pass, one OpenSSL call instead of two.
-        copyBytes(buf, 0, gather, 0, xAt);
-        copyBytes(buf, xAt + BLOCK, gather, xAt, BLOCK); // C(m-1)
-        copyBytes(buf, xAt, gather, xAt + BLOCK, BLOCK); // Cm
+        // back in the scratch buffer leaves one CBC pass, one OpenSSL call instead of two. The
+        // update's own Buffer is returned as it is: a view of it costs as much as the copies.
+        const xAt = m === 1 ? 0 : BLOCK * (m - 2); // where Cm is sent
+        if (xAt <= 64) {
+          for (let i = 0; i < xAt; i++) gather[i] = src[i];
+        } else {
+          gather.set(src.subarray(0, xAt), 0);
+        }
+        if (m === 1) {
+          for (let i = 0; i < BLOCK; i++) gather[i] = src[i];
+        } else {
+          for (let i = 0; i < BLOCK; i++) {
+            gather[xAt + i] = src[xAt + BLOCK + i]; // C(m-1)
+            gather[xAt + BLOCK + i] = src[xAt + i]; // Cm
+          }
+        }
         const out = d.update(gathered(n));
         xorInto(out, 0, this.#decChain); // as if from the zero IV
-        copyBytes(gather, xAt + BLOCK, this.#decChain, 0, BLOCK); // the context now chains from Cm
-        return plain(out);
+        for (let i = 0; i < BLOCK; i++) this.#decChain[i] = gather[n - BLOCK + i]; // chains from Cm
+        return out;
       }
+      const xAt = BLOCK * (m - 2); // where Cm is sent
+      // Plain Uint8Array views: Buffer subarrays cost a species constructor call each.
+      let buf = Buffer.isBuffer(src) ? plain(src) : src;
       if (buf.length < BLOCK * m && BLOCK * m <= GATHER) {
         // Nothing after the ciphertext to fill its last partial block (an AP-REQ authenticator
         // whose MAC is shorter than the padding): copy it into the scratch buffer, whose spare

@@ -3,6 +3,7 @@ export {
   checkChecksumAt,
   checksumTypeForEnctype,
   decrypt,
+  decryptWithConfounder,
   defaultSalt,
   encrypt,
   encryptedLength,

@@ -85,6 +85,11 @@ export function ecbEncryptor(key: Uint8Array): Cipher {
   return c;
 }
 
+/** A plain Uint8Array view of `b` from offset `at` to its end (same memory), never a Buffer. */
+export function plainFrom(b: Uint8Array, at: number): Uint8Array {
+  return new Uint8Array(b.buffer, b.byteOffset + at, b.length - at);
+}
+
 /** A plain Uint8Array view of a Buffer (same memory), so callers never receive Buffer objects. */
 function plain(b: Buffer): Uint8Array {
   return new Uint8Array(b.buffer, b.byteOffset, b.length);

@@ -6,7 +6,7 @@
 
 import type { CtsKey } from './cts.js';
 import type { Key } from './key.js';
-import { digest, type MacKey, pbkdf2 } from './primitives.js';
+import { digest, type MacKey, pbkdf2, plainFrom } from './primitives.js';
 import type { EnctypeProfile } from './profiles.js';
 import {
   cachedCtsKey,
@@ -41,11 +41,17 @@ function encryptionKey(p: EnctypeProfile, key: Key, usage: number): CtsKey {
 
 /** Returns null when the integrity check fails; the caller throws the one fixed error. */
 export function decrypt(p: EnctypeProfile, key: Key, usage: number, ct: Uint8Array): Uint8Array | null {
+  const whole = decryptWhole(p, key, usage, ct);
+  return whole && plainFrom(whole, p.confounderBytes);
+}
+
+/** decrypt() with the confounder left in front; possibly a Buffer (see CtsKey.decrypt). */
+export function decryptWhole(p: EnctypeProfile, key: Key, usage: number, ct: Uint8Array): Uint8Array | null {
   const h = p.macBytes;
   if (ct.length < p.confounderBytes + h) return null;
   const plain = encryptionKey(p, key, usage).decrypt(ct, ct.length - h);
   if (!derived(p, key, usage, KI).macCheck('sha1', [plain], ct, ct.length - h, h)) return null;
-  return plain.subarray(p.confounderBytes);
+  return plain;
 }
 
 /** Encrypts the concatenation of `parts` after `lead` bytes left free (see CtsKey.encrypt). */

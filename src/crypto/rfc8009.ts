@@ -6,7 +6,7 @@
 
 import type { CtsKey } from './cts.js';
 import type { Key } from './key.js';
-import { type HashName, hmac, type MacKey, pbkdf2 } from './primitives.js';
+import { type HashName, hmac, type MacKey, pbkdf2, plainFrom } from './primitives.js';
 import type { EnctypeProfile } from './profiles.js';
 import {
   baseMacKey,
@@ -83,11 +83,17 @@ export function encrypt(
 
 /** Returns null when the integrity check fails; the caller throws the one fixed error. */
 export function decrypt(p: EnctypeProfile, key: Key, usage: number, ct: Uint8Array): Uint8Array | null {
+  const whole = decryptWhole(p, key, usage, ct);
+  return whole && plainFrom(whole, p.confounderBytes);
+}
+
+/** decrypt() with the confounder left in front; possibly a Buffer (see CtsKey.decrypt). */
+export function decryptWhole(p: EnctypeProfile, key: Key, usage: number, ct: Uint8Array): Uint8Array | null {
   const h = p.macBytes;
   if (ct.length < p.confounderBytes + h) return null;
   const body = ct.subarray(0, ct.length - h);
   if (!derived(p, key, usage, KI).macCheck(p.hash, [ZERO_IV, body], ct, ct.length - h, h)) return null;
-  return encryptionKey(p, key, usage).decrypt(ct, body.length).subarray(p.confounderBytes);
+  return encryptionKey(p, key, usage).decrypt(ct, body.length);
 }
 
 /** hmac-sha256-128-aes128 (19), hmac-sha384-192-aes256 (20): HMAC(Kc, data) truncated. */

@@ -9,7 +9,7 @@
  */
 import {
   checkChecksumAt,
-  decrypt,
+  decryptWithConfounder,
   encryptedLength,
   encryptParts,
   getProfile,
@@ -96,24 +96,26 @@ export function unwrap(ctx: ContextState, input: Uint8Array): UnwrapResult {
   const confidential = (t.flags & FLAG_SEALED) !== 0;
   if (confidential) {
     const usage = receiveUsage(ctx, true);
-    if (data.length < encryptedLength(t.key.enctype, 0))
-      throw new GssError(GSS_S_BAD_SIG, MINOR.KRB5_BAD_MSIZE);
-    let plain: Uint8Array;
+    const p = getProfile(t.key.enctype);
+    if (data.length < p.confounderBytes + p.macBytes) throw new GssError(GSS_S_BAD_SIG, MINOR.KRB5_BAD_MSIZE);
+    // confounder | message | filler (EC) | header copy
+    let whole: Uint8Array;
     try {
-      plain = decrypt(t.key, usage, data);
+      whole = decryptWithConfounder(t.key, usage, data);
     } catch (e) {
       if (!isGssError(e)) throw e;
       throw new GssError(GSS_S_BAD_SIG, e.minor, undefined, { cause: e });
     }
-    if (plain.length < HEADER_BYTES + ec) throw defective();
+    const conf = p.confounderBytes;
+    if (whole.length - conf < HEADER_BYTES + ec) throw defective();
     // RFC 4121 4.2.4: the encrypted copy of the header must match the one sent in clear (its
     // RRC excepted: the sender rotates after encrypting). Compared where both lie, no views.
-    const copyAt = plain.length - HEADER_BYTES;
+    const copyAt = whole.length - HEADER_BYTES;
     for (let i = 0; i < HEADER_BYTES; i++) {
-      if (i !== 6 && i !== 7 && plain[copyAt + i] !== token[i]) throw defective();
+      if (i !== 6 && i !== 7 && whole[copyAt + i] !== token[i]) throw defective();
     }
-    // A view: `plain` is ours alone, no need to copy the message out of it.
-    message = plain.subarray(0, plain.length - ec - HEADER_BYTES);
+    // One plain view: the decrypted buffer is ours alone, no need to copy the message out of it.
+    message = new Uint8Array(whole.buffer, whole.byteOffset + conf, whole.length - conf - ec - HEADER_BYTES);
   } else {
     // No confidentiality: data = message | checksum, EC = the checksum length.
     if (ec + HEADER_BYTES > token.length) throw defective();
