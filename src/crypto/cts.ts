@@ -155,7 +155,7 @@ export class CtsKey {
   }
 
   /**
-   * Decrypts `src[0..n]` (n at least one block) from the zero IV. Returns the n-byte plaintext,
+   * Decrypts `src[at..at+n]` (n at least one block) from the zero IV. Returns the n-byte plaintext,
    * possibly a view into a larger buffer, possibly a Buffer (callers that hand it on make their
    * own plain view).
    *
@@ -163,8 +163,8 @@ export class CtsKey {
    * last partial block: one CBC update runs over whole blocks of `src`, and the swapped tail is
    * repaired in place with one more block. Otherwise the bulk is copied into a larger buffer.
    */
-  decrypt(src: Uint8Array, n: number): Uint8Array {
-    if (n < BLOCK || n > src.length) throw new RangeError('AES-CTS input shorter than one block');
+  decrypt(src: Uint8Array, n: number, at = 0): Uint8Array {
+    if (n < BLOCK || at + n > src.length) throw new RangeError('AES-CTS input shorter than one block');
     this.#dec ??= cbcDecryptor(this.#key);
     const d = this.#dec;
     try {
@@ -177,16 +177,16 @@ export class CtsKey {
         // update's own Buffer is returned as it is: a view of it costs as much as the copies.
         const xAt = m === 1 ? 0 : BLOCK * (m - 2); // where Cm is sent
         if (xAt <= 64) {
-          for (let i = 0; i < xAt; i++) gather[i] = src[i];
+          for (let i = 0; i < xAt; i++) gather[i] = src[at + i];
         } else {
-          gather.set(src.subarray(0, xAt), 0);
+          gather.set(src.subarray(at, at + xAt), 0);
         }
         if (m === 1) {
-          for (let i = 0; i < BLOCK; i++) gather[i] = src[i];
+          for (let i = 0; i < BLOCK; i++) gather[i] = src[at + i];
         } else {
           for (let i = 0; i < BLOCK; i++) {
-            gather[xAt + i] = src[xAt + BLOCK + i]; // C(m-1)
-            gather[xAt + BLOCK + i] = src[xAt + i]; // Cm
+            gather[xAt + i] = src[at + xAt + BLOCK + i]; // C(m-1)
+            gather[xAt + BLOCK + i] = src[at + xAt + i]; // Cm
           }
         }
         const out = d.update(gathered(n));
@@ -197,6 +197,7 @@ export class CtsKey {
       const xAt = BLOCK * (m - 2); // where Cm is sent
       // Plain Uint8Array views: Buffer subarrays cost a species constructor call each.
       let buf = Buffer.isBuffer(src) ? plain(src) : src;
+      if (at !== 0) buf = buf.subarray(at); // with what follows (see above)
       if (buf.length < BLOCK * m && BLOCK * m <= GATHER) {
         // Nothing after the ciphertext to fill its last partial block (an AP-REQ authenticator
         // whose MAC is shorter than the padding): copy it into the scratch buffer, whose spare

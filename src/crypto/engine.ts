@@ -53,13 +53,13 @@ export function encryptParts(
 }
 
 /**
- * decrypt() with the confounder (the enctype's confounderBytes) left in front, for callers that
+ * decrypt() of `src[at..]` with the confounder (the enctype's confounderBytes) left in front, for callers that
  * take their own view of the plaintext (a Wrap token's message): one view instead of two.
  * Possibly a Buffer, so never to be handed on as it is.
  */
-export function decryptWithConfounder(key: Key, usage: number, ciphertext: Uint8Array): Uint8Array {
+export function decryptWithConfounder(key: Key, usage: number, src: Uint8Array, at = 0): Uint8Array {
   const p = profileOfKey(key);
-  const out = family(p).decryptWhole(p, key, usage, ciphertext);
+  const out = family(p).decryptWhole(p, key, usage, src, at);
   if (out === null) throw integrityError();
   return out;
 }

@@ -45,11 +45,20 @@ export function decrypt(p: EnctypeProfile, key: Key, usage: number, ct: Uint8Arr
   return whole && plainFrom(whole, p.confounderBytes);
 }
 
-/** decrypt() with the confounder left in front; possibly a Buffer (see CtsKey.decrypt). */
-export function decryptWhole(p: EnctypeProfile, key: Key, usage: number, ct: Uint8Array): Uint8Array | null {
+/**
+ * decrypt() of `ct[at..]` with the confounder left in front; possibly a Buffer (see
+ * CtsKey.decrypt).
+ */
+export function decryptWhole(
+  p: EnctypeProfile,
+  key: Key,
+  usage: number,
+  ct: Uint8Array,
+  at = 0,
+): Uint8Array | null {
   const h = p.macBytes;
-  if (ct.length < p.confounderBytes + h) return null;
-  const plain = encryptionKey(p, key, usage).decrypt(ct, ct.length - h);
+  if (ct.length - at < p.confounderBytes + h) return null;
+  const plain = encryptionKey(p, key, usage).decrypt(ct, ct.length - at - h, at);
   if (!derived(p, key, usage, KI).macCheck('sha1', [plain], ct, ct.length - h, h)) return null;
   return plain;
 }
@@ -64,7 +73,7 @@ export function encrypt(
   lead = 0,
 ) {
   const h = p.macBytes;
-  const all = [conf, ...parts];
+  const all = parts.length === 2 ? [conf, parts[0], parts[1]] : [conf, ...parts];
   const out = encryptionKey(p, key, usage).encrypt(all, h, lead);
   derived(p, key, usage, KI).macInto('sha1', all, out, out.length - h, h);
   return out;

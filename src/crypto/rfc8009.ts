@@ -75,7 +75,8 @@ export function encrypt(
   lead = 0,
 ) {
   const h = p.macBytes;
-  const out = encryptionKey(p, key, usage).encrypt([conf, ...parts], h, lead);
+  const all = parts.length === 2 ? [conf, parts[0], parts[1]] : [conf, ...parts];
+  const out = encryptionKey(p, key, usage).encrypt(all, h, lead);
   const n = out.length - h;
   derived(p, key, usage, KI).macInto(p.hash, [ZERO_IV, out.subarray(lead, n)], out, n, h);
   return out;
@@ -87,13 +88,22 @@ export function decrypt(p: EnctypeProfile, key: Key, usage: number, ct: Uint8Arr
   return whole && plainFrom(whole, p.confounderBytes);
 }
 
-/** decrypt() with the confounder left in front; possibly a Buffer (see CtsKey.decrypt). */
-export function decryptWhole(p: EnctypeProfile, key: Key, usage: number, ct: Uint8Array): Uint8Array | null {
+/**
+ * decrypt() of `ct[at..]` with the confounder left in front; possibly a Buffer (see
+ * CtsKey.decrypt).
+ */
+export function decryptWhole(
+  p: EnctypeProfile,
+  key: Key,
+  usage: number,
+  ct: Uint8Array,
+  at = 0,
+): Uint8Array | null {
   const h = p.macBytes;
-  if (ct.length < p.confounderBytes + h) return null;
-  const body = ct.subarray(0, ct.length - h);
+  if (ct.length - at < p.confounderBytes + h) return null;
+  const body = ct.subarray(at, ct.length - h);
   if (!derived(p, key, usage, KI).macCheck(p.hash, [ZERO_IV, body], ct, ct.length - h, h)) return null;
-  return encryptionKey(p, key, usage).decrypt(ct, body.length);
+  return encryptionKey(p, key, usage).decrypt(ct, body.length, at);
 }
 
 /** hmac-sha256-128-aes128 (19), hmac-sha384-192-aes256 (20): HMAC(Kc, data) truncated. */

@@ -91,17 +91,20 @@ export function unwrap(ctx: ContextState, input: Uint8Array): UnwrapResult {
   const token = t.token;
   const ec = (token[4] << 8) | token[5];
   const rrc = (token[6] << 8) | token[7];
-  const data = rotateLeft(token.subarray(HEADER_BYTES), rrc);
   let message: Uint8Array;
   const confidential = (t.flags & FLAG_SEALED) !== 0;
   if (confidential) {
     const usage = receiveUsage(ctx, true);
     const p = getProfile(t.key.enctype);
-    if (data.length < p.confounderBytes + p.macBytes) throw new GssError(GSS_S_BAD_SIG, MINOR.KRB5_BAD_MSIZE);
+    if (token.length - HEADER_BYTES < p.confounderBytes + p.macBytes) {
+      throw new GssError(GSS_S_BAD_SIG, MINOR.KRB5_BAD_MSIZE);
+    }
+    // The ciphertext from byte 16 of the token, or of its rotation (RRC, RFC 4121 4.2.5).
+    const src = rrc === 0 ? token : rotatedBody(token, rrc);
     // confounder | message | filler (EC) | header copy
     let whole: Uint8Array;
     try {
-      whole = decryptWithConfounder(t.key, usage, data);
+      whole = decryptWithConfounder(t.key, usage, src, HEADER_BYTES);
     } catch (e) {
       if (!isGssError(e)) throw e;
       throw new GssError(GSS_S_BAD_SIG, e.minor, undefined, { cause: e });
@@ -118,6 +121,7 @@ export function unwrap(ctx: ContextState, input: Uint8Array): UnwrapResult {
     message = new Uint8Array(whole.buffer, whole.byteOffset + conf, whole.length - conf - ec - HEADER_BYTES);
   } else {
     // No confidentiality: data = message | checksum, EC = the checksum length.
+    const data = rotateLeft(token.subarray(HEADER_BYTES), rrc);
     if (ec + HEADER_BYTES > token.length) throw defective();
     if (ec !== getProfile(t.key.enctype).checksumBytes) throw new GssError(GSS_S_BAD_SIG, 0);
     const msgLen = data.length - ec;
@@ -132,6 +136,14 @@ export function unwrap(ctx: ContextState, input: Uint8Array): UnwrapResult {
   }
   const supplementary = checkSeqState(ctx.recv, t.seqnum);
   return { message, confidential, supplementary };
+}
+
+/** The token with its body (after the 16-byte header) rotated left by `rrc`, in a new array. */
+function rotatedBody(token: Uint8Array, rrc: number): Uint8Array {
+  const out = new Uint8Array(token.length);
+  out.set(token.subarray(0, HEADER_BYTES), 0);
+  out.set(rotateLeft(token.subarray(HEADER_BYTES), rrc), HEADER_BYTES);
+  return out;
 }
 
 /**
