@@ -226,7 +226,6 @@ export class SecurityContext {
     return wrapSizeLimit(this.#state(), opts.confidential !== false, outputSize, opts.qop ?? 0);
   }
 
-  /** The record, refusing an expired context as MIT's per-message calls do. */
   /**
    * The record for a per-message call. MIT 1.20 does not check the context's end time in its
    * per-message calls (only gss_context_time and gss_inquire_context report expiry), so neither
