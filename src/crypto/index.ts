@@ -27,7 +27,6 @@ export {
   aeadSeal,
   constantTimeEqual,
   hmacSha256,
-  macEqual,
   md5,
   randomBytes,
   sha256,

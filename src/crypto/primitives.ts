@@ -352,17 +352,6 @@ export function confounderBytes(n: number): Uint8Array {
   return out;
 }
 
-/**
- * Branch-free check that `mac[0..n)` equals `ct[at..at+n)` (n public), without making views: a
- * subarray of a small on-heap array (a MAC computed in JavaScript) costs an off-heap copy.
- */
-export function macEqual(mac: Uint8Array, ct: Uint8Array, at: number, n: number): boolean {
-  if (mac.length < n || ct.length < at + n) return false;
-  let diff = 0;
-  for (let i = 0; i < n; i++) diff |= mac[i] ^ ct[at + i];
-  return diff === 0;
-}
-
 /** Constant time for equal lengths; a length mismatch returns false at once (lengths are public). */
 export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
