@@ -5,7 +5,7 @@
 import { MINOR } from '../gssapi/minor.js';
 import { GSS_S_FAILURE, GssError } from '../gssapi/status.js';
 import type { Key } from './key.js';
-import { confounderBytes, constantTimeEqual, randomBytes } from './primitives.js';
+import { confounderBytes, constantTimeEqual, plainFrom, randomBytes } from './primitives.js';
 import { type EnctypeProfile, getProfile, profileByChecksumType } from './profiles.js';
 import { profileOfKey } from './rfc3961.js';
 import * as rfc3962 from './rfc3962.js';
@@ -67,9 +67,9 @@ export function decryptWithConfounder(key: Key, usage: number, src: Uint8Array, 
 /** Decrypts and checks integrity; GssError(GSS_S_FAILURE, KRB5KRB_AP_ERR_BAD_INTEGRITY) otherwise. */
 export function decrypt(key: Key, usage: number, ciphertext: Uint8Array): Uint8Array {
   const p = profileOfKey(key);
-  const out = family(p).decrypt(p, key, usage, ciphertext);
+  const out = family(p).decryptWhole(p, key, usage, ciphertext);
   if (out === null) throw integrityError();
-  return out;
+  return plainFrom(out, p.confounderBytes);
 }
 
 export function checksumTypeForEnctype(enctype: number): number {
@@ -78,14 +78,19 @@ export function checksumTypeForEnctype(enctype: number): number {
 
 /** The enctype's keyed checksum (types 15, 16, 19, 20) for a key usage. */
 export function makeChecksum(key: Key, usage: number, data: Uint8Array): Uint8Array {
-  const p = profileOfKey(key);
-  return family(p).checksum(p, key, usage, data);
+  return makeChecksumParts(key, usage, [data]);
+}
+
+/** A new array with the checksum of `parts` under profile `p`'s construction. */
+function checksumOf(p: EnctypeProfile, key: Key, usage: number, parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(p.checksumBytes);
+  family(p).checksumKey(p, key, usage).macInto(p.hash, parts, out, 0, p.checksumBytes);
+  return out;
 }
 
 /** makeChecksum() of the concatenation of `parts`, without joining them first. */
 export function makeChecksumParts(key: Key, usage: number, parts: readonly Uint8Array[]): Uint8Array {
-  const p = profileOfKey(key);
-  return family(p).checksumParts(p, key, usage, parts);
+  return checksumOf(profileOfKey(key), key, usage, parts);
 }
 
 /**
@@ -100,7 +105,7 @@ export function makeChecksumInto(
   at: number,
 ): void {
   const p = profileOfKey(key);
-  family(p).checksumInto(p, key, usage, parts, dst, at);
+  family(p).checksumKey(p, key, usage).macInto(p.hash, parts, dst, at, p.checksumBytes);
 }
 
 /**
@@ -115,7 +120,7 @@ export function checkChecksumAt(
   at: number,
 ): boolean {
   const p = profileOfKey(key);
-  return family(p).checksumCheck(p, key, usage, parts, src, at);
+  return family(p).checksumKey(p, key, usage).macCheck(p.hash, parts, src, at, p.checksumBytes);
 }
 
 /** verifyChecksum() of the concatenation of `parts`. */
@@ -139,7 +144,7 @@ export function makeChecksumOfType(cksumtype: number, key: Key, usage: number, d
   if (p.keyBytes !== c.keyBytes) {
     throw new GssError(GSS_S_FAILURE, MINOR.KRB5_BAD_ENCTYPE, 'checksum type does not match the key');
   }
-  return family(c).checksum(c, key, usage, data);
+  return checksumOf(c, key, usage, [data]);
 }
 
 /** Constant-time check of the enctype's checksum; false for a wrong length. */

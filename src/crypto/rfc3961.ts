@@ -86,11 +86,6 @@ export function profileOfKey(key: Key): EnctypeProfile {
  */
 const cache = new WeakMap<Key, Map<number, MacKey | CtsKey | CbcEncryptor>>();
 
-/** The derived key in `slot` if it was made already: a lookup with no closure to allocate. */
-export function findCached(key: Key, slot: number): MacKey | CtsKey | CbcEncryptor | undefined {
-  return cache.get(key)?.get(slot);
-}
-
 function cached<T extends MacKey | CtsKey | CbcEncryptor>(key: Key, slot: number, make: () => T): T {
   let slots = cache.get(key);
   if (!slots) {
@@ -105,14 +100,35 @@ function cached<T extends MacKey | CtsKey | CbcEncryptor>(key: Key, slot: number
   return k;
 }
 
-/** A derived MAC or checksum key (Ki, Kc), derived once per Key object and slot. */
-export function cachedKey(key: Key, slot: number, derive: () => Uint8Array): MacKey {
-  return cached(key, slot, () => {
-    const bytes = derive();
-    const k = new MacKey(bytes);
-    bytes.fill(0);
-    return k;
-  });
+/** How a family derives Ke, Ki or Kc bytes from a base key, for a usage and kind. */
+export type DeriveBytes = (p: EnctypeProfile, key: Key, usage: number, kind: number) => Uint8Array;
+
+/**
+ * The derived key for `usage` and `kind` (MacKey for Ki/Kc, CtsKey for Ke), derived once per
+ * Key object. `derive` is a module function and the arguments are passed along, so a cache hit
+ * (every per-message call) allocates nothing.
+ */
+export function derivedKey<T extends MacKey | CtsKey>(
+  Kind: new (bytes: Uint8Array) => T,
+  p: EnctypeProfile,
+  key: Key,
+  usage: number,
+  kind: number,
+  derive: DeriveBytes,
+): T {
+  const slot = slotOf(usage, kind, p.family);
+  let slots = cache.get(key);
+  const found = slots?.get(slot);
+  if (found !== undefined) return found as T;
+  const bytes = derive(p, key, usage, kind);
+  const k = new Kind(bytes);
+  bytes.fill(0);
+  if (!slots) {
+    slots = new Map();
+    cache.set(key, slots);
+  }
+  slots.set(slot, k);
+  return k;
 }
 
 /** A derived encryption key (Ke) with its running CBC contexts (./cts.ts). */
@@ -136,7 +152,7 @@ export function forgetDerivedKeys(key: Key): void {
 }
 
 /** Slot numbers: (usage * 256 + kind) * 2 + family bit; the PRF key gets a negative slot. */
-export function slotOf(usage: number, kind: number, family: EnctypeProfile['family']): number {
+function slotOf(usage: number, kind: number, family: EnctypeProfile['family']): number {
   return (usage * 256 + kind) * 2 + (family === 'rfc8009' ? 1 : 0);
 }
 export const PRF_SLOT = -1;

@@ -4,50 +4,32 @@
  * with a zero IV, the integrity check is HMAC-SHA1-96 over confounder | plaintext.
  */
 
-import type { CtsKey } from './cts.js';
+import { CtsKey } from './cts.js';
 import type { Key } from './key.js';
-import { digest, type MacKey, pbkdf2, plainFrom } from './primitives.js';
+import { digest, MacKey, pbkdf2 } from './primitives.js';
 import type { EnctypeProfile } from './profiles.js';
-import {
-  cachedCtsKey,
-  cachedKey,
-  dk,
-  dkOf,
-  findCached,
-  KC,
-  KE,
-  KI,
-  PRF_SLOT,
-  slotOf,
-  usageConstant,
-} from './rfc3961.js';
+import { cachedCtsKey, derivedKey, dk, dkOf, KC, KE, KI, PRF_SLOT, usageConstant } from './rfc3961.js';
 
 const KERBEROS = new TextEncoder().encode('kerberos');
 const PRF_CONSTANT = new TextEncoder().encode('prf');
 
+/** Ke, Ki or Kc: DK(base, usage | kind). */
+function deriveDk(p: EnctypeProfile, key: Key, usage: number, kind: number): Uint8Array {
+  return dkOf(key, usageConstant(usage, kind), p.keyBytes);
+}
+
 function derived(p: EnctypeProfile, key: Key, usage: number, kind: number): MacKey {
-  const slot = slotOf(usage, kind, 'rfc3962');
-  const found = findCached(key, slot);
-  if (found !== undefined) return found as MacKey;
-  return cachedKey(key, slot, () => dkOf(key, usageConstant(usage, kind), p.keyBytes));
+  return derivedKey(MacKey, p, key, usage, kind, deriveDk);
 }
 
 function encryptionKey(p: EnctypeProfile, key: Key, usage: number): CtsKey {
-  const slot = slotOf(usage, KE, 'rfc3962');
-  const found = findCached(key, slot);
-  if (found !== undefined) return found as CtsKey;
-  return cachedCtsKey(key, slot, () => dkOf(key, usageConstant(usage, KE), p.keyBytes));
-}
-
-/** Returns null when the integrity check fails; the caller throws the one fixed error. */
-export function decrypt(p: EnctypeProfile, key: Key, usage: number, ct: Uint8Array): Uint8Array | null {
-  const whole = decryptWhole(p, key, usage, ct);
-  return whole && plainFrom(whole, p.confounderBytes);
+  return derivedKey(CtsKey, p, key, usage, KE, deriveDk);
 }
 
 /**
- * decrypt() of `ct[at..]` with the confounder left in front; possibly a Buffer (see
- * CtsKey.decrypt).
+ * Decrypts `ct[at..]` and checks its MAC: the plaintext with the confounder left in front
+ * (possibly a Buffer, see CtsKey.decrypt), or null when the integrity check fails (the caller
+ * throws the one fixed error).
  */
 export function decryptWhole(
   p: EnctypeProfile,
@@ -79,40 +61,9 @@ export function encrypt(
   return out;
 }
 
-/** hmac-sha1-96-aes128/256 (checksum types 15, 16): HMAC-SHA1(Kc, data) truncated to 96 bits. */
-export function checksum(p: EnctypeProfile, key: Key, usage: number, data: Uint8Array): Uint8Array {
-  return checksumParts(p, key, usage, [data]);
-}
-
-/** checksum() of the concatenation of `parts` (a token's message then header, without joining). */
-export function checksumParts(p: EnctypeProfile, key: Key, usage: number, parts: readonly Uint8Array[]) {
-  const out = new Uint8Array(p.checksumBytes);
-  derived(p, key, usage, KC).macInto('sha1', parts, out, 0, p.checksumBytes);
-  return out;
-}
-
-/** checksumParts() written into `dst` at `at` (a token's checksum field). */
-export function checksumInto(
-  p: EnctypeProfile,
-  key: Key,
-  usage: number,
-  parts: readonly Uint8Array[],
-  dst: Uint8Array,
-  at: number,
-): void {
-  derived(p, key, usage, KC).macInto('sha1', parts, dst, at, p.checksumBytes);
-}
-
-/** Whether `src[at..at+checksumBytes)` is the checksum of `parts` (constant time). */
-export function checksumCheck(
-  p: EnctypeProfile,
-  key: Key,
-  usage: number,
-  parts: readonly Uint8Array[],
-  src: Uint8Array,
-  at: number,
-): boolean {
-  return derived(p, key, usage, KC).macCheck('sha1', parts, src, at, p.checksumBytes);
+/** hmac-sha1-96-aes128/256 (checksum types 15, 16): the Kc for HMAC-SHA1 truncated to 96 bits. */
+export function checksumKey(p: EnctypeProfile, key: Key, usage: number): MacKey {
+  return derived(p, key, usage, KC);
 }
 
 /** RFC 3962 section 6: E(DK(key, "prf"), truncate16(SHA-1(input))) with a zero IV. */

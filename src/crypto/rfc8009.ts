@@ -4,21 +4,11 @@
  * (encrypt-then-MAC, section 5), so a bad MAC is rejected before anything is decrypted.
  */
 
-import type { CtsKey } from './cts.js';
+import { CtsKey } from './cts.js';
 import type { Key } from './key.js';
-import { type HashName, hmac, type MacKey, pbkdf2, plainFrom } from './primitives.js';
+import { type HashName, hmac, MacKey, pbkdf2 } from './primitives.js';
 import type { EnctypeProfile } from './profiles.js';
-import {
-  baseMacKey,
-  cachedCtsKey,
-  cachedKey,
-  findCached,
-  KC,
-  KE,
-  KI,
-  slotOf,
-  usageConstant,
-} from './rfc3961.js';
+import { baseMacKey, derivedKey, KC, KE, KI, usageConstant } from './rfc3961.js';
 
 const ZERO_IV = new Uint8Array(16);
 const KERBEROS = new TextEncoder().encode('kerberos');
@@ -51,18 +41,17 @@ export function deriveKeyBytes(
   return kdfHmacSha2(p.hash, base, usageConstant(usage, kind), kind === KE ? p.keyBytes : p.macBytes);
 }
 
+/** Ke, Ki or Kc: KDF-HMAC-SHA2 of the base key (section 5). */
+function deriveKdf(p: EnctypeProfile, key: Key, usage: number, kind: number): Uint8Array {
+  return deriveKeyBytes(p, baseMacKey(key), usage, kind);
+}
+
 function derived(p: EnctypeProfile, key: Key, usage: number, kind: number): MacKey {
-  const slot = slotOf(usage, kind, 'rfc8009');
-  const found = findCached(key, slot);
-  if (found !== undefined) return found as MacKey;
-  return cachedKey(key, slot, () => deriveKeyBytes(p, baseMacKey(key), usage, kind));
+  return derivedKey(MacKey, p, key, usage, kind, deriveKdf);
 }
 
 function encryptionKey(p: EnctypeProfile, key: Key, usage: number): CtsKey {
-  const slot = slotOf(usage, KE, 'rfc8009');
-  const found = findCached(key, slot);
-  if (found !== undefined) return found as CtsKey;
-  return cachedCtsKey(key, slot, () => deriveKeyBytes(p, baseMacKey(key), usage, KE));
+  return derivedKey(CtsKey, p, key, usage, KE, deriveKdf);
 }
 
 /** Encrypts the concatenation of `parts` after `lead` bytes left free (see CtsKey.encrypt). */
@@ -82,15 +71,10 @@ export function encrypt(
   return out;
 }
 
-/** Returns null when the integrity check fails; the caller throws the one fixed error. */
-export function decrypt(p: EnctypeProfile, key: Key, usage: number, ct: Uint8Array): Uint8Array | null {
-  const whole = decryptWhole(p, key, usage, ct);
-  return whole && plainFrom(whole, p.confounderBytes);
-}
-
 /**
- * decrypt() of `ct[at..]` with the confounder left in front; possibly a Buffer (see
- * CtsKey.decrypt).
+ * Decrypts `ct[at..]` and checks its MAC: the plaintext with the confounder left in front
+ * (possibly a Buffer, see CtsKey.decrypt), or null when the integrity check fails (the caller
+ * throws the one fixed error).
  */
 export function decryptWhole(
   p: EnctypeProfile,
@@ -106,40 +90,9 @@ export function decryptWhole(
   return encryptionKey(p, key, usage).decrypt(ct, body.length, at);
 }
 
-/** hmac-sha256-128-aes128 (19), hmac-sha384-192-aes256 (20): HMAC(Kc, data) truncated. */
-export function checksum(p: EnctypeProfile, key: Key, usage: number, data: Uint8Array): Uint8Array {
-  return checksumParts(p, key, usage, [data]);
-}
-
-/** checksum() of the concatenation of `parts` (a token's message then header, without joining). */
-export function checksumParts(p: EnctypeProfile, key: Key, usage: number, parts: readonly Uint8Array[]) {
-  const out = new Uint8Array(p.checksumBytes);
-  derived(p, key, usage, KC).macInto(p.hash, parts, out, 0, p.checksumBytes);
-  return out;
-}
-
-/** checksumParts() written into `dst` at `at` (a token's checksum field). */
-export function checksumInto(
-  p: EnctypeProfile,
-  key: Key,
-  usage: number,
-  parts: readonly Uint8Array[],
-  dst: Uint8Array,
-  at: number,
-): void {
-  derived(p, key, usage, KC).macInto(p.hash, parts, dst, at, p.checksumBytes);
-}
-
-/** Whether `src[at..at+checksumBytes)` is the checksum of `parts` (constant time). */
-export function checksumCheck(
-  p: EnctypeProfile,
-  key: Key,
-  usage: number,
-  parts: readonly Uint8Array[],
-  src: Uint8Array,
-  at: number,
-): boolean {
-  return derived(p, key, usage, KC).macCheck(p.hash, parts, src, at, p.checksumBytes);
+/** hmac-sha256-128-aes128 (19), hmac-sha384-192-aes256 (20): the Kc for the truncated HMAC. */
+export function checksumKey(p: EnctypeProfile, key: Key, usage: number): MacKey {
+  return derived(p, key, usage, KC);
 }
 
 /** Section 5: PRF = KDF-HMAC-SHA2(base-key, "prf", 256 or 384 bits, input). */
