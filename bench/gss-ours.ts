@@ -5,11 +5,11 @@
  * process (user + system, worker threads included).
  */
 
-import { SecurityContext } from '../src/gssapi/context.js';
-import { getContextState } from '../src/gssapi/context-internal.js';
-import type { Credentials } from '../src/gssapi/creds.js';
-import { importSecContext } from '../src/gssapi/export.js';
-import type { Name } from '../src/gssapi/names.js';
+import { SecurityContext } from '../src/gssapi/context/context.js';
+import { getContextState } from '../src/gssapi/context/context-internal.js';
+import { importSecContext } from '../src/gssapi/context/export.js';
+import type { Credentials } from '../src/gssapi/creds/creds.js';
+import type { Name } from '../src/gssapi/names/names.js';
 
 export function cpuSeconds(): number {
   const u = process.cpuUsage();

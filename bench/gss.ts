@@ -19,8 +19,8 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getProfile, randomBytes } from '../src/crypto/index.js';
-import { Credentials } from '../src/gssapi/creds.js';
-import { Name } from '../src/gssapi/names.js';
+import { Credentials } from '../src/gssapi/creds/creds.js';
+import { Name } from '../src/gssapi/names/names.js';
 import { interopSkip, startRealm } from '../test/harness/realm.js';
 import {
   benchAccept,

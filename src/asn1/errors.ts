@@ -2,8 +2,8 @@
  * ASN.1 decode errors: a GssError with major GSS_S_DEFECTIVE_TOKEN and the minor code of MIT's
  * asn1_err.et entry that MIT's own decoder returns for the same fault.
  */
-import { MINOR } from '../gssapi/minor.js';
-import { GSS_S_DEFECTIVE_TOKEN, GSS_S_FAILURE, GssError } from '../gssapi/status.js';
+import { MINOR } from '../errors/minor.js';
+import { GSS_S_DEFECTIVE_TOKEN, GSS_S_FAILURE, GssError } from '../errors/status.js';
 
 export type Asn1ErrorName =
   | 'ASN1_MISSING_FIELD'

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { Credentials } from '../gssapi/creds.js';
-import { Name } from '../gssapi/names.js';
+import { Credentials } from '../gssapi/creds/creds.js';
+import { Name } from '../gssapi/names/names.js';
 import { callServer } from '../sample/client.js';
 import { parseArgs, UsageError } from './args.js';
 

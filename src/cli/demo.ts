@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getProfile, randomBytes } from '../crypto/index.js';
-import { Credentials } from '../gssapi/creds.js';
+import { Credentials } from '../gssapi/creds/creds.js';
 import { resolveCcache } from '../krb5/ccache/index.js';
 import { startKdc } from '../krb5/kdc/index.js';
 import {

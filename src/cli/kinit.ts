@@ -5,7 +5,7 @@
  * header and the `pa_type` config entry MIT kinit stores.
  */
 import { parseArgs } from 'node:util';
-import { GssError } from '../gssapi/status.js';
+import { GssError } from '../errors/status.js';
 import { resolveCcache } from '../krb5/ccache/index.js';
 import { parseDuration } from '../krb5/config/duration.js';
 import { getInitialCredentials } from '../krb5/kdc-client/as.js';

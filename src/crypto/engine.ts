@@ -2,8 +2,8 @@
  * The RFC 3961 operations by enctype: encrypt, decrypt, checksums, PRF, string-to-key,
  * random-to-key. Resolves the profile once and hands off to the family's module.
  */
-import { MINOR } from '../gssapi/minor.js';
-import { GSS_S_FAILURE, GssError } from '../gssapi/status.js';
+import { MINOR } from '../errors/minor.js';
+import { GSS_S_FAILURE, GssError } from '../errors/status.js';
 import type { Key } from './key.js';
 import { confounderBytes, constantTimeEqual, plainFrom, randomBytes } from './primitives.js';
 import { type EnctypeProfile, getProfile, profileByChecksumType } from './profiles.js';

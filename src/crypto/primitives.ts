@@ -20,7 +20,7 @@ import {
   randomFillSync,
   timingSafeEqual,
 } from 'node:crypto';
-import { GSS_S_DEFECTIVE_TOKEN, GssError } from '../gssapi/status.js';
+import { GSS_S_DEFECTIVE_TOKEN, GssError } from '../errors/status.js';
 
 export type HashName = 'sha1' | 'sha256' | 'sha384';
 

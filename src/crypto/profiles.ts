@@ -4,8 +4,8 @@
  * never enctype strings. RC4 and DES3 are not implemented: their names are known (so
  * `parseEnctypeList` can skip them as MIT skips what it cannot use) but every lookup throws.
  */
-import { MINOR } from '../gssapi/minor.js';
-import { GSS_S_FAILURE, GssError } from '../gssapi/status.js';
+import { MINOR } from '../errors/minor.js';
+import { GSS_S_FAILURE, GssError } from '../errors/status.js';
 import type { HashName } from './primitives.js';
 
 export interface EnctypeProfile {

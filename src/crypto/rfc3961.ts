@@ -2,8 +2,8 @@
  * RFC 3961 framework pieces shared by both families: key-usage constants (section 5.3), DR/DK
  * with n-fold (section 5.1), key validation, and the per-Key cache of derived keys.
  */
-import { MINOR } from '../gssapi/minor.js';
-import { GSS_S_FAILURE, GssError } from '../gssapi/status.js';
+import { MINOR } from '../errors/minor.js';
+import { GSS_S_FAILURE, GssError } from '../errors/status.js';
 import { CtsKey } from './cts.js';
 import type { Key } from './key.js';
 import { nfold } from './nfold.js';

@@ -4,8 +4,8 @@
  * '\' escapes '/', '@', '\' and the control characters \n \t \b \0.
  */
 
-import { MINOR } from '../gssapi/minor.js';
-import { GSS_S_BAD_NAME, GssError } from '../gssapi/status.js';
+import { MINOR } from '../errors/minor.js';
+import { GSS_S_BAD_NAME, GssError } from '../errors/status.js';
 
 /** RFC 4120 6.2 name types. */
 export const NT_UNKNOWN = 0;

@@ -4,9 +4,9 @@
  * flags say), verify each MIC, then NOOP and delete.
  */
 import { connect, type Socket } from 'node:net';
-import { SecurityContext } from '../gssapi/context.js';
-import type { Credentials } from '../gssapi/creds.js';
-import { Name } from '../gssapi/names.js';
+import { SecurityContext } from '../gssapi/context/context.js';
+import type { Credentials } from '../gssapi/creds/creds.js';
+import { Name } from '../gssapi/names/names.js';
 import { utf8 } from '../util/bytes.js';
 import { displayStatusLines } from './display.js';
 import { displayContextFlags } from './flags.js';

@@ -2,7 +2,7 @@
  * gss-sample's diagnostics as MIT prints them (gss-misc.c display_status and print_token), so a
  * log of ours reads line for line like MIT gss-server's.
  */
-import { displayStatusAll, GssError } from '../gssapi/status.js';
+import { displayStatusAll, GssError } from '../errors/status.js';
 
 /**
  * MIT display_status: one "GSS-API error WHAT: ..." line per message of the major status, then

@@ -5,7 +5,7 @@ import {
   GSS_C_MUTUAL_FLAG,
   GSS_C_REPLAY_FLAG,
   GSS_C_SEQUENCE_FLAG,
-} from '../gssapi/context-state.js';
+} from '../gssapi/flags.js';
 
 /** MIT gss-misc.c display_ctx_flags, with its trailing spaces on CONF and INTEG. */
 export function displayContextFlags(flags: number): string[] {

@@ -2,7 +2,7 @@
  * The message phase of gss-sample's server (MIT sign_server after the context is established):
  * shared by the single-process server and the workers that import exported contexts.
  */
-import type { SecurityContext } from '../gssapi/context.js';
+import type { SecurityContext } from '../gssapi/context/context.js';
 import { fromUtf8 } from '../util/bytes.js';
 import { displayStatusLines, printTokenLines } from './display.js';
 import {

@@ -4,7 +4,7 @@
  * a 3-byte length, which MIT's receiver still accepts.
  */
 import type { Socket } from 'node:net';
-import { GSS_S_DEFECTIVE_TOKEN, GSS_S_FAILURE, GssError } from '../gssapi/status.js';
+import { GSS_S_DEFECTIVE_TOKEN, GSS_S_FAILURE, GssError } from '../errors/status.js';
 import { concat } from '../util/bytes.js';
 
 export const TOKEN_NOOP = 1 << 0;

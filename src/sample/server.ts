@@ -6,11 +6,11 @@
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import { randomBytes } from '../crypto/index.js';
-import { SecurityContext } from '../gssapi/context.js';
-import { Credentials } from '../gssapi/creds.js';
-import { exportSecContext, importSecContext } from '../gssapi/export.js';
-import { Name } from '../gssapi/names.js';
-import { GssError } from '../gssapi/status.js';
+import { GssError } from '../errors/status.js';
+import { SecurityContext } from '../gssapi/context/context.js';
+import { exportSecContext, importSecContext } from '../gssapi/context/export.js';
+import { Credentials } from '../gssapi/creds/creds.js';
+import { Name } from '../gssapi/names/names.js';
 import { displayStatusLines, printTokenLines } from './display.js';
 import { displayContextFlags } from './flags.js';
 import { type MessageReport, serveMessages } from './messages.js';

@@ -3,7 +3,7 @@
  * key, and serves the connection's messages on the socket that came with it.
  */
 import type { Socket } from 'node:net';
-import { importSecContext } from '../gssapi/export.js';
+import { importSecContext } from '../gssapi/context/export.js';
 import { serveMessages } from './messages.js';
 import type { FromWorker, ToWorker } from './pool.js';
 import { ConnectionClosedError, FrameStream } from './protocol.js';

@@ -1,4 +1,4 @@
-import { GSS_S_DEFECTIVE_TOKEN, GssError } from '../gssapi/status.js';
+import { GSS_S_DEFECTIVE_TOKEN, GssError } from '../errors/status.js';
 
 /**
  * A bounds-checked cursor over outside bytes. Every read past the end throws the GssError

@@ -6,10 +6,10 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { SecurityContext } from '../../src/gssapi/context.js';
-import { Credentials } from '../../src/gssapi/creds.js';
-import { Name } from '../../src/gssapi/names.js';
-import { GssError } from '../../src/gssapi/status.js';
+import { GssError } from '../../src/errors/status.js';
+import { SecurityContext } from '../../src/gssapi/context/context.js';
+import { Credentials } from '../../src/gssapi/creds/creds.js';
+import { Name } from '../../src/gssapi/names/names.js';
 import { fromHex, toHex } from '../../src/util/bytes.js';
 import { interopSkip, MIT_BIN, type Realm, startRealm } from '../harness/realm.js';
 import { startMitPeer } from './context-peer.js';

@@ -6,16 +6,16 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { SecurityContext } from '../../src/gssapi/context.js';
-import { Credentials } from '../../src/gssapi/creds.js';
-import { MINOR } from '../../src/gssapi/minor.js';
-import { Name } from '../../src/gssapi/names.js';
-import { GSS_S_FAILURE, GssError } from '../../src/gssapi/status.js';
+import { MINOR } from '../../src/errors/minor.js';
+import { GSS_S_FAILURE, GssError } from '../../src/errors/status.js';
+import { SecurityContext } from '../../src/gssapi/context/context.js';
+import { Credentials } from '../../src/gssapi/creds/creds.js';
+import { Name } from '../../src/gssapi/names/names.js';
 import {
   TOK_ID_AP_REQ,
   unwrapInitialContextToken,
   wrapInitialContextToken,
-} from '../../src/gssapi/tokens/framing.js';
+} from '../../src/gssapi/token/framing.js';
 import { decodeApReq, encodeApReq } from '../../src/krb5/messages/ap.js';
 import { fromHex, toHex } from '../../src/util/bytes.js';
 import { setClockOffset } from '../../src/util/clock.js';

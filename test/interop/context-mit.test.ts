@@ -7,11 +7,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { decrypt } from '../../src/crypto/index.js';
-import { decryptTicket } from '../../src/gssapi/accept-ticket.js';
-import { channelBindingsHash } from '../../src/gssapi/bindings.js';
-import { encodeGssChecksum } from '../../src/gssapi/checksum.js';
-import { SecurityContext } from '../../src/gssapi/context.js';
-import { getContextState } from '../../src/gssapi/context-internal.js';
+import { GSS_S_BAD_BINDINGS, type GssError } from '../../src/errors/status.js';
+import { SecurityContext } from '../../src/gssapi/context/context.js';
+import { getContextState } from '../../src/gssapi/context/context-internal.js';
+import { Credentials } from '../../src/gssapi/creds/creds.js';
 import {
   GSS_C_CONF_FLAG,
   GSS_C_DELEG_FLAG,
@@ -20,11 +19,12 @@ import {
   GSS_C_PROT_READY_FLAG,
   GSS_C_SEQUENCE_FLAG,
   GSS_C_TRANS_FLAG,
-} from '../../src/gssapi/context-state.js';
-import { Credentials } from '../../src/gssapi/creds.js';
-import { Name } from '../../src/gssapi/names.js';
-import { GSS_S_BAD_BINDINGS, type GssError } from '../../src/gssapi/status.js';
-import { TOK_ID_AP_REQ, unwrapInitialContextToken } from '../../src/gssapi/tokens/framing.js';
+} from '../../src/gssapi/flags.js';
+import { decryptTicket } from '../../src/gssapi/mech/krb5/establish/accept-ticket.js';
+import { channelBindingsHash } from '../../src/gssapi/mech/krb5/establish/bindings.js';
+import { encodeGssChecksum } from '../../src/gssapi/mech/krb5/establish/checksum.js';
+import { Name } from '../../src/gssapi/names/names.js';
+import { TOK_ID_AP_REQ, unwrapInitialContextToken } from '../../src/gssapi/token/framing.js';
 import { KU_AP_REQ_AUTH } from '../../src/krb5/constants/key-usages.js';
 import { readKeytab } from '../../src/krb5/keytab/index.js';
 import { decodeApReq, decodeAuthenticator } from '../../src/krb5/messages/ap.js';

@@ -22,7 +22,7 @@ import {
   randomKey,
   stringToKey,
 } from '../../src/crypto/index.js';
-import { GssError } from '../../src/gssapi/status.js';
+import { GssError } from '../../src/errors/status.js';
 import { fromHex, toHex } from '../../src/util/bytes.js';
 import { interopSkip } from '../harness/realm.js';
 

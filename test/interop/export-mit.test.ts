@@ -7,12 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { SecurityContext } from '../../src/gssapi/context.js';
-import { GSS_C_TRANS_FLAG } from '../../src/gssapi/context-state.js';
-import { exportSecContext, importSecContext } from '../../src/gssapi/export.js';
-import { MINOR } from '../../src/gssapi/minor.js';
-import { Name } from '../../src/gssapi/names.js';
-import { GSS_C_NO_CONTEXT, gss_export_sec_context, gssEmptyBuffer } from '../../src/gssapi/rfc2744.js';
+import { MINOR } from '../../src/errors/minor.js';
 import {
   GSS_S_BAD_MECH,
   GSS_S_CALL_BAD_STRUCTURE,
@@ -25,7 +20,12 @@ import {
   GSS_S_NO_CONTEXT,
   GSS_S_UNAVAILABLE,
   GssError,
-} from '../../src/gssapi/status.js';
+} from '../../src/errors/status.js';
+import { SecurityContext } from '../../src/gssapi/context/context.js';
+import { exportSecContext, importSecContext } from '../../src/gssapi/context/export.js';
+import { GSS_C_TRANS_FLAG } from '../../src/gssapi/flags.js';
+import { Name } from '../../src/gssapi/names/names.js';
+import { GSS_C_NO_CONTEXT, gss_export_sec_context, gssEmptyBuffer } from '../../src/gssapi/rfc2744/index.js';
 import { fromHex, toHex, utf8 } from '../../src/util/bytes.js';
 import { ALICE_PASSWORD, interopSkip, MIT_BIN, type Realm, startRealm } from '../harness/realm.js';
 import { startImportingChild } from '../unit/export-child-driver.js';

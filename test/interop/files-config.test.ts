@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { GssError } from '../../src/gssapi/status.js';
+import { GssError } from '../../src/errors/status.js';
 import { configPaths, Krb5Config, Profile, parseDuration } from '../../src/krb5/config/index.js';
 import { interopSkip, MIT_BIN, type Realm, startRealm } from '../harness/realm.js';
 

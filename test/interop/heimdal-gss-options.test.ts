@@ -8,12 +8,12 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
+import { GSS_S_BAD_BINDINGS, GssError } from '../../src/errors/status.js';
 import { type ChannelBindings, GSS_C_AF_INET } from '../../src/gssapi/bindings.js';
-import { SecurityContext } from '../../src/gssapi/context.js';
-import { Credentials } from '../../src/gssapi/creds.js';
-import { exportSecContext, importSecContext } from '../../src/gssapi/export.js';
-import { Name } from '../../src/gssapi/names.js';
-import { GSS_S_BAD_BINDINGS, GssError } from '../../src/gssapi/status.js';
+import { SecurityContext } from '../../src/gssapi/context/context.js';
+import { exportSecContext, importSecContext } from '../../src/gssapi/context/export.js';
+import { Credentials } from '../../src/gssapi/creds/creds.js';
+import { Name } from '../../src/gssapi/names/names.js';
 import { fromHex, toHex } from '../../src/util/bytes.js';
 import { heimdalBin, startHeimdalRealm } from '../harness/heimdal.js';
 import type { Realm } from '../harness/realm.js';

@@ -6,9 +6,9 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { SecurityContext } from '../../src/gssapi/context.js';
-import { Credentials } from '../../src/gssapi/creds.js';
-import { Name } from '../../src/gssapi/names.js';
+import { SecurityContext } from '../../src/gssapi/context/context.js';
+import { Credentials } from '../../src/gssapi/creds/creds.js';
+import { Name } from '../../src/gssapi/names/names.js';
 import { gss, heimdalSkip, startHeimdalRealm } from '../harness/heimdal.js';
 import { AES_ENCTYPES, MIT_BIN, type Realm } from '../harness/realm.js';
 

@@ -13,7 +13,7 @@ import {
   GSS_C_MUTUAL_FLAG,
   GSS_C_REPLAY_FLAG,
   GSS_C_SEQUENCE_FLAG,
-} from '../../src/gssapi/context-state.js';
+} from '../../src/gssapi/flags.js';
 import { callServer } from '../../src/sample/client.js';
 import { type MitGssServer, startMitGssServer } from '../harness/gss-server.js';
 import { AES_ENCTYPES, interopSkip, MIT_BIN, type Realm, startRealm } from '../harness/realm.js';

@@ -9,8 +9,8 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { connect, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { SecurityContext } from '../../src/gssapi/context.js';
-import { Name } from '../../src/gssapi/names.js';
+import { SecurityContext } from '../../src/gssapi/context/context.js';
+import { Name } from '../../src/gssapi/names/names.js';
 import {
   encodeFrame,
   FrameStream,

@@ -21,8 +21,8 @@ import {
   MINOR,
   type MinorName,
   minorMessage,
-} from '../../src/gssapi/minor.js';
-import { displayStatus } from '../../src/gssapi/status.js';
+} from '../../src/errors/minor.js';
+import { displayStatus } from '../../src/errors/status.js';
 import { interopSkip } from '../harness/realm.js';
 
 const SOURCE = join(import.meta.dirname, 'c', 'display_status.c');

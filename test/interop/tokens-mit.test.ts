@@ -8,13 +8,13 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { ContextState } from '../../src/gssapi/context-state.js';
-import { minorMessage } from '../../src/gssapi/minor.js';
-import { GSS_S_CALL_INACCESSIBLE_READ, GssError } from '../../src/gssapi/status.js';
-import { wrapInitialContextToken } from '../../src/gssapi/tokens/framing.js';
-import { getMic, verifyMic } from '../../src/gssapi/tokens/mic.js';
-import { oidToBytes } from '../../src/gssapi/tokens/oid.js';
-import { unwrap, wrap, wrapSizeLimit } from '../../src/gssapi/tokens/wrap.js';
+import { minorMessage } from '../../src/errors/minor.js';
+import { GSS_S_CALL_INACCESSIBLE_READ, GssError } from '../../src/errors/status.js';
+import type { ContextState } from '../../src/gssapi/mech/krb5/context-state.js';
+import { getMic, verifyMic } from '../../src/gssapi/mech/krb5/tokens/mic.js';
+import { unwrap, wrap, wrapSizeLimit } from '../../src/gssapi/mech/krb5/tokens/wrap.js';
+import { wrapInitialContextToken } from '../../src/gssapi/token/framing.js';
+import { oidToBytes } from '../../src/gssapi/token/oid.js';
 import { toHex, utf8 } from '../../src/util/bytes.js';
 import { AES_ENCTYPES, interopSkip, type Realm, startRealm } from '../harness/realm.js';
 import { ALL_FLAGS } from '../unit/tokens/context-pair.js';

@@ -7,7 +7,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface, type Interface } from 'node:readline';
 import type { Key } from '../../src/crypto/key.js';
-import type { ContextState } from '../../src/gssapi/context-state.js';
+import type { ContextState } from '../../src/gssapi/mech/krb5/context-state.js';
 import { fromHex, toHex } from '../../src/util/bytes.js';
 import { MIT_BIN, type Realm, track } from '../harness/realm.js';
 import { makeContext } from '../unit/tokens/context-pair.js';

@@ -3,8 +3,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { MINOR } from '../../src/gssapi/minor.js';
-import { GssError } from '../../src/gssapi/status.js';
+import { MINOR } from '../../src/errors/minor.js';
+import { GssError } from '../../src/errors/status.js';
 import {
   configPaths,
   Krb5Config,

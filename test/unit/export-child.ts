@@ -21,7 +21,7 @@ import {
   gss_wrap,
   gssBuffer,
   gssEmptyBuffer,
-} from '../../src/gssapi/rfc2744.js';
+} from '../../src/gssapi/rfc2744/index.js';
 import { fromHex, toHex } from '../../src/util/bytes.js';
 
 type Req = Record<string, string | boolean | undefined>;

@@ -5,8 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { getContextState } from '../../src/gssapi/context-internal.js';
-import { MINOR } from '../../src/gssapi/minor.js';
+import { MINOR } from '../../src/errors/minor.js';
+import { GssError } from '../../src/errors/status.js';
+import { getContextState } from '../../src/gssapi/context/context-internal.js';
 import {
   type Box,
   GSS_C_ACCEPT,
@@ -75,8 +76,7 @@ import {
   gss_wrap_size_limit,
   gssBuffer,
   gssEmptyBuffer,
-} from '../../src/gssapi/rfc2744.js';
-import { GssError } from '../../src/gssapi/status.js';
+} from '../../src/gssapi/rfc2744/index.js';
 import { fromUtf8, utf8 } from '../../src/util/bytes.js';
 import { setClockOffset } from '../../src/util/clock.js';
 import { type ExportWorld, startExportWorld } from './export-kdc.js';

@@ -6,9 +6,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SecurityContext } from '../../src/gssapi/context.js';
-import { Credentials } from '../../src/gssapi/creds.js';
-import { Name } from '../../src/gssapi/names.js';
+import { SecurityContext } from '../../src/gssapi/context/context.js';
+import { Credentials } from '../../src/gssapi/creds/creds.js';
+import { Name } from '../../src/gssapi/names/names.js';
 import { type Kdc, startKdc } from '../../src/krb5/kdc/index.js';
 
 const REALM = 'EXPORT.GSS';

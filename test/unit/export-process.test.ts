@@ -6,15 +6,15 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { SecurityContext } from '../../src/gssapi/context.js';
-import { exportSecContext } from '../../src/gssapi/export.js';
 import {
   GSS_S_COMPLETE,
   GSS_S_DUPLICATE_TOKEN,
   GSS_S_NO_CONTEXT,
   GSS_S_UNAUTHORIZED,
   GssError,
-} from '../../src/gssapi/status.js';
+} from '../../src/errors/status.js';
+import type { SecurityContext } from '../../src/gssapi/context/context.js';
+import { exportSecContext } from '../../src/gssapi/context/export.js';
 import { fromHex, toHex, utf8 } from '../../src/util/bytes.js';
 import { startImportingChild } from './export-child-driver.js';
 import { type ExportWorld, startExportWorld } from './export-kdc.js';

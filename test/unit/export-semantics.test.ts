@@ -6,13 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { SecurityContext } from '../../src/gssapi/context.js';
-import { SecurityContext as Ctx } from '../../src/gssapi/context.js';
-import { getContextState } from '../../src/gssapi/context-internal.js';
-import { GSS_C_TRANS_FLAG } from '../../src/gssapi/context-state.js';
-import { exportSecContext, importSecContext, releaseBuffer } from '../../src/gssapi/export.js';
-import { MINOR } from '../../src/gssapi/minor.js';
-import { Name } from '../../src/gssapi/names.js';
+import { MINOR } from '../../src/errors/minor.js';
 import {
   GSS_S_CONTEXT_EXPIRED,
   GSS_S_DUPLICATE_TOKEN,
@@ -23,7 +17,13 @@ import {
   GSS_S_UNAVAILABLE,
   GSS_S_UNSEQ_TOKEN,
   GssError,
-} from '../../src/gssapi/status.js';
+} from '../../src/errors/status.js';
+import type { SecurityContext } from '../../src/gssapi/context/context.js';
+import { SecurityContext as Ctx } from '../../src/gssapi/context/context.js';
+import { getContextState } from '../../src/gssapi/context/context-internal.js';
+import { exportSecContext, importSecContext, releaseBuffer } from '../../src/gssapi/context/export.js';
+import { GSS_C_TRANS_FLAG } from '../../src/gssapi/flags.js';
+import { Name } from '../../src/gssapi/names/names.js';
 import { utf8 } from '../../src/util/bytes.js';
 import { setClockOffset } from '../../src/util/clock.js';
 import { type ExportWorld, startExportWorld } from './export-kdc.js';

@@ -6,16 +6,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { randomKey } from '../../src/crypto/index.js';
-import { SecurityContext } from '../../src/gssapi/context.js';
-import { getContextState } from '../../src/gssapi/context-internal.js';
-import {
-  type ContextState,
-  GSS_C_CONF_FLAG,
-  GSS_C_INTEG_FLAG,
-  GSS_C_REPLAY_FLAG,
-} from '../../src/gssapi/context-state.js';
-import { importSecContext } from '../../src/gssapi/export.js';
-import { decodeExportToken, encodeExportToken } from '../../src/gssapi/export-token.js';
 import {
   GSS_S_DEFECTIVE_TOKEN,
   GSS_S_DUPLICATE_TOKEN,
@@ -23,8 +13,14 @@ import {
   GSS_S_OLD_TOKEN,
   GSS_S_UNSEQ_TOKEN,
   GssError,
-} from '../../src/gssapi/status.js';
-import { initSeqState } from '../../src/gssapi/tokens/seqstate.js';
+} from '../../src/errors/status.js';
+import { SecurityContext } from '../../src/gssapi/context/context.js';
+import { getContextState } from '../../src/gssapi/context/context-internal.js';
+import { importSecContext } from '../../src/gssapi/context/export.js';
+import { decodeExportToken, encodeExportToken } from '../../src/gssapi/export/export-token.js';
+import { GSS_C_CONF_FLAG, GSS_C_INTEG_FLAG, GSS_C_REPLAY_FLAG } from '../../src/gssapi/flags.js';
+import type { ContextState } from '../../src/gssapi/mech/krb5/context-state.js';
+import { initSeqState } from '../../src/gssapi/mech/krb5/tokens/seqstate.js';
 import { utf8 } from '../../src/util/bytes.js';
 import { makePair } from './tokens/context-pair.js';
 

@@ -7,10 +7,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { randomKey, sha256 } from '../../src/crypto/index.js';
-import type { ContextState } from '../../src/gssapi/context-state.js';
-import { importSecContext } from '../../src/gssapi/export.js';
-import { decodeExportToken, encodeExportToken } from '../../src/gssapi/export-token.js';
-import { MINOR } from '../../src/gssapi/minor.js';
+import { MINOR } from '../../src/errors/minor.js';
+import { GssError } from '../../src/errors/status.js';
+import { importSecContext } from '../../src/gssapi/context/export.js';
+import { decodeExportToken, encodeExportToken } from '../../src/gssapi/export/export-token.js';
+import type { ContextState } from '../../src/gssapi/mech/krb5/context-state.js';
 import {
   GSS_C_NO_CONTEXT,
   GSS_S_BAD_MECH,
@@ -22,8 +23,7 @@ import {
   type GssCtxId,
   gss_import_sec_context,
   gssBuffer,
-} from '../../src/gssapi/rfc2744.js';
-import { GssError } from '../../src/gssapi/status.js';
+} from '../../src/gssapi/rfc2744/index.js';
 import { concat, writeUint32BE } from '../../src/util/bytes.js';
 import { makePair } from './tokens/context-pair.js';
 

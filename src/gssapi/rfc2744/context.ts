@@ -4,16 +4,7 @@
  * (g_init_sec_context.c, g_accept_sec_context.c, g_delete_sec_context.c, g_exp_sec_context.c,
  * g_imp_sec_context.c, g_inq_context.c, g_context_time.c).
  */
-import { SecurityContext } from '../context.js';
-import {
-  GSS_C_DELEG_FLAG,
-  GSS_C_MUTUAL_FLAG,
-  GSS_C_REPLAY_FLAG,
-  GSS_C_SEQUENCE_FLAG,
-} from '../context-state.js';
-import { Credentials } from '../creds.js';
-import { type ExportOptions, importSecContext } from '../export.js';
-import { Name } from '../names.js';
+
 import {
   GSS_S_BAD_MECH,
   GSS_S_BAD_NAME,
@@ -26,7 +17,12 @@ import {
   GSS_S_NO_CONTEXT,
   GSS_S_NO_CRED,
   GssError,
-} from '../status.js';
+} from '../../errors/status.js';
+import { SecurityContext } from '../context/context.js';
+import { type ExportOptions, importSecContext } from '../context/export.js';
+import { Credentials } from '../creds/creds.js';
+import { GSS_C_DELEG_FLAG, GSS_C_MUTUAL_FLAG, GSS_C_REPLAY_FLAG, GSS_C_SEQUENCE_FLAG } from '../flags.js';
+import { Name } from '../names/names.js';
 import {
   bufferBytes,
   guard,

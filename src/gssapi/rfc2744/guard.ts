@@ -3,7 +3,7 @@
  * major status and the minor status in the caller's box; anything else is GSS_S_FAILURE with
  * minor 0 (its message is dropped: it might carry data we must not leak).
  */
-import { GSS_S_CALL_INACCESSIBLE_WRITE, GSS_S_FAILURE, GssError } from '../status.js';
+import { GSS_S_CALL_INACCESSIBLE_WRITE, GSS_S_FAILURE, GssError } from '../../errors/status.js';
 import type { Box, GssBuffer, GssBufferDesc } from './types.js';
 
 export type MinorBox = Box<number> | null | undefined;

@@ -5,7 +5,11 @@
  * output CALL_INACCESSIBLE_WRITE. Supplementary bits (DUPLICATE_TOKEN, GAP_TOKEN, ...) are
  * returned in the major status, as in C.
  */
-import { GSS_S_CALL_INACCESSIBLE_READ, GSS_S_CALL_INACCESSIBLE_WRITE, GSS_S_COMPLETE } from '../status.js';
+import {
+  GSS_S_CALL_INACCESSIBLE_READ,
+  GSS_S_CALL_INACCESSIBLE_WRITE,
+  GSS_S_COMPLETE,
+} from '../../errors/status.js';
 import { liveHandle } from './context.js';
 import { bufferBytes, guard, isBuffer, type MinorBox, put, resetBuffer, setBuffer } from './guard.js';
 import type { Box, GssBuffer, GssCtxId } from './types.js';

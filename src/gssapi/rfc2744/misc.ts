@@ -8,7 +8,7 @@ import {
   GSS_S_BAD_STATUS,
   GSS_S_CALL_INACCESSIBLE_WRITE,
   GSS_S_COMPLETE,
-} from '../status.js';
+} from '../../errors/status.js';
 import { guard, type MinorBox, resetBuffer, setBuffer } from './guard.js';
 import { includesKrb5 } from './names.js';
 import {

@@ -3,9 +3,7 @@
  * status codes follow MIT's mechglue (g_acquire_cred.c, g_rel_cred.c, g_imp_name.c,
  * g_dsp_name.c, g_compare_name.c, g_rel_name.c, g_export_name.c).
  */
-import { type AcquireOptions, Credentials, type CredentialUsage } from '../creds.js';
-import { GSS_C_NT_ANONYMOUS } from '../name-oids.js';
-import { Name } from '../names.js';
+
 import {
   GSS_S_BAD_MECH,
   GSS_S_BAD_NAME,
@@ -14,7 +12,10 @@ import {
   GSS_S_COMPLETE,
   GSS_S_FAILURE,
   GSS_S_NO_CRED,
-} from '../status.js';
+} from '../../errors/status.js';
+import { type AcquireOptions, Credentials, type CredentialUsage } from '../creds/creds.js';
+import { GSS_C_NT_ANONYMOUS } from '../names/name-oids.js';
+import { Name } from '../names/names.js';
 import {
   bufferBytes,
   guard,

@@ -4,9 +4,9 @@
  * gss_buffer_desc records the call fills in place, OIDs are dotted strings.
  */
 import type { ChannelBindings } from '../bindings.js';
-import type { SecurityContext } from '../context.js';
-import type { Credentials } from '../creds.js';
-import type { Name } from '../names.js';
+import type { SecurityContext } from '../context/context.js';
+import type { Credentials } from '../creds/creds.js';
+import type { Name } from '../names/names.js';
 
 /** An out-parameter (a C pointer the call writes through). */
 export interface Box<T> {

@@ -4,8 +4,8 @@
  * file atomically (temp file, mode 0600, rename); MEMORY caches live in this process.
  */
 import { readFile, unlink } from 'node:fs/promises';
-import { MINOR } from '../../gssapi/minor.js';
-import { GSS_S_FAILURE, GSS_S_NO_CRED, GssError } from '../../gssapi/status.js';
+import { MINOR } from '../../errors/minor.js';
+import { GSS_S_FAILURE, GSS_S_NO_CRED, GssError } from '../../errors/status.js';
 import { expandPathTokens, ioError, writeFileAtomic } from '../config/files.js';
 import type { Principal } from '../principal.js';
 import {

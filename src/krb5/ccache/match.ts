@@ -2,8 +2,8 @@
  * Credential selection and config entries over a cache's contents, as MIT's cc_retr.c
  * (krb5_cc_retrieve_cred) and ccfns.c (krb5_cc_get_config/set_config) do them.
  */
-import { MINOR } from '../../gssapi/minor.js';
-import { GSS_S_NO_CRED, GssError } from '../../gssapi/status.js';
+import { MINOR } from '../../errors/minor.js';
+import { GSS_S_NO_CRED, GssError } from '../../errors/status.js';
 import { type Principal, principalEquals, unparsePrincipal } from '../principal.js';
 import { type CachedCredential, type CcacheContents, isRemoved } from './format.js';
 

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { open, rename, unlink } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { GSS_S_FAILURE, GssError } from '../../gssapi/status.js';
+import { GSS_S_FAILURE, GssError } from '../../errors/status.js';
 
 function uid(): string {
   return String(process.getuid?.() ?? 0);

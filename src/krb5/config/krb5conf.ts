@@ -3,8 +3,8 @@
  * (lib/krb5/krb/init_ctx.c, get_in_tkt.c, libdef_parse.c, os/sendto_kdc.c, os/locate_kdc.c).
  * Enctype lists stay strings here; the crypto layer parses them.
  */
-import { MINOR } from '../../gssapi/minor.js';
-import { GSS_S_FAILURE, GssError } from '../../gssapi/status.js';
+import { MINOR } from '../../errors/minor.js';
+import { GSS_S_FAILURE, GssError } from '../../errors/status.js';
 import { parseDuration } from './duration.js';
 import { domainRealm, fallbackRealm, type HostAddress, parseServerValue } from './hosts.js';
 import { Profile } from './profile.js';

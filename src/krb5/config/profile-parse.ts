@@ -6,8 +6,8 @@
  * `includedir DIR` at the start of a line. Text before the first `[` at column 0 is ignored. An
  * error is a GssError with MIT's PROF_* code; no other exception escapes.
  */
-import { MINOR, minorMessage } from '../../gssapi/minor.js';
-import { GSS_S_FAILURE, GssError } from '../../gssapi/status.js';
+import { MINOR, minorMessage } from '../../errors/minor.js';
+import { GSS_S_FAILURE, GssError } from '../../errors/status.js';
 import { addNode, createRoot, type ProfileNode } from './profile-tree.js';
 
 /** File access for `include` and `includedir`; tests substitute their own. */

@@ -7,8 +7,8 @@
  * reference here), a `*` on a relation itself changes nothing; later MIT releases differ.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { MINOR } from '../../gssapi/minor.js';
-import { GSS_S_FAILURE, GssError } from '../../gssapi/status.js';
+import { MINOR } from '../../errors/minor.js';
+import { GSS_S_FAILURE, GssError } from '../../errors/status.js';
 import { type ProfileIo, parseProfile, parseProfileDir } from './profile-parse.js';
 import { childSection, type ProfileNode } from './profile-tree.js';
 

@@ -2,7 +2,7 @@
  * RFC 4120 7.5.9 KRB-ERROR error codes (numbers only). The messages are MIT's, in
  * src/gssapi/minor.ts: error-code e is the minor status KRB5_ERR_BASE + e (`krbErrorMinor`).
  */
-import { KRB5_ERR_BASE } from '../../gssapi/minor.js';
+import { KRB5_ERR_BASE } from '../../errors/minor.js';
 
 export const KDC_ERR_NONE = 0;
 export const KDC_ERR_NAME_EXP = 1;

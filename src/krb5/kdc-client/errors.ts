@@ -3,8 +3,8 @@
  * GssError with major GSS_S_FAILURE (what MIT's gss_acquire_cred / gss_init_sec_context return for
  * a failed KDC exchange).
  */
-import { KRB5_ERR_BASE, MINOR, type MinorName, minorMessage } from '../../gssapi/minor.js';
-import { GSS_S_FAILURE, GssError } from '../../gssapi/status.js';
+import { KRB5_ERR_BASE, MINOR, type MinorName, minorMessage } from '../../errors/minor.js';
+import { GSS_S_FAILURE, GssError } from '../../errors/status.js';
 
 /** The minor code for a KRB-ERROR error-code (RFC 4120 7.5.9): ERROR_TABLE_BASE_krb5 + code. */
 export function kdcErrorMinor(errorCode: number): number {

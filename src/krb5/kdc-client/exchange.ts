@@ -2,8 +2,8 @@
  * One request/reply round with a realm's KDCs: the reply is either a KDC-REP of the expected
  * kind or a KRB-ERROR (RFC 4120 5.9.1), told apart by the APPLICATION tag.
  */
-import { minorMessage } from '../../gssapi/minor.js';
-import { GSS_S_FAILURE, GssError } from '../../gssapi/status.js';
+import { minorMessage } from '../../errors/minor.js';
+import { GSS_S_FAILURE, GssError } from '../../errors/status.js';
 import { KRB_ERROR } from '../constants/message-types.js';
 import { decodeKrbError, type KrbError } from '../messages/krb-error.js';
 import { trace } from '../trace.js';

@@ -7,8 +7,8 @@
  */
 import { checksumTypeForEnctype, decrypt, encrypt, makeChecksum, randomKey } from '../../crypto/index.js';
 import type { Key } from '../../crypto/key.js';
-import { MINOR } from '../../gssapi/minor.js';
-import { GSS_S_CREDENTIALS_EXPIRED, GSS_S_NO_CRED, GssError } from '../../gssapi/status.js';
+import { MINOR } from '../../errors/minor.js';
+import { GSS_S_CREDENTIALS_EXPIRED, GSS_S_NO_CRED, GssError } from '../../errors/status.js';
 import { now as nowMs, nowSeconds } from '../../util/clock.js';
 import { type CachedCredential, type CredentialCache, kdcTimeOffset } from '../ccache/index.js';
 import {

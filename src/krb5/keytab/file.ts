@@ -4,8 +4,8 @@
  * read them. Writes replace the file atomically with mode 0600.
  */
 import { readFile } from 'node:fs/promises';
-import { MINOR } from '../../gssapi/minor.js';
-import { GSS_S_FAILURE, GSS_S_NO_CRED, GssError } from '../../gssapi/status.js';
+import { MINOR } from '../../errors/minor.js';
+import { GSS_S_FAILURE, GSS_S_NO_CRED, GssError } from '../../errors/status.js';
 import { expandPathTokens, ioError, writeFileAtomic } from '../config/files.js';
 import { encodeKeytab, type Keytab, type KeytabEntry, parseKeytab } from './format.js';
 

@@ -12,8 +12,8 @@
  */
 import type { Key } from '../../crypto/key.js';
 import { redactKey } from '../../crypto/redact.js';
-import { MINOR } from '../../gssapi/minor.js';
-import { GSS_S_FAILURE, GssError } from '../../gssapi/status.js';
+import { MINOR } from '../../errors/minor.js';
+import { GSS_S_FAILURE, GssError } from '../../errors/status.js';
 import { fromUtf8, utf8 } from '../../util/bytes.js';
 import { Reader } from '../../util/reader.js';
 import type { Principal } from '../principal.js';

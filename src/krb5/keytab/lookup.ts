@@ -1,6 +1,6 @@
 /** Key lookup as MIT's krb5_kt_get_entry does it for FILE keytabs (kt_file.c krb5_ktfile_get_entry). */
-import { MINOR } from '../../gssapi/minor.js';
-import { GSS_S_NO_CRED, GssError } from '../../gssapi/status.js';
+import { MINOR } from '../../errors/minor.js';
+import { GSS_S_NO_CRED, GssError } from '../../errors/status.js';
 import { type Principal, principalEquals, unparsePrincipal } from '../principal.js';
 import type { Keytab, KeytabEntry } from './format.js';
 

@@ -1,6 +1,6 @@
 /** Kerberos-level decode checks (pvno, msg-type) with MIT's minor codes. */
-import { MINOR } from '../../gssapi/minor.js';
-import { GSS_S_DEFECTIVE_TOKEN, GssError } from '../../gssapi/status.js';
+import { MINOR } from '../../errors/minor.js';
+import { GSS_S_DEFECTIVE_TOKEN, GssError } from '../../errors/status.js';
 import { KRB5_PVNO } from '../constants/message-types.js';
 
 /** MIT's decoders reject any pvno (and tkt-vno, authenticator-vno) but 5: KRB5KDC_ERR_BAD_PVNO. */

@@ -23,8 +23,8 @@ import {
   readFirstTlv,
   readTlv,
 } from '../../../src/asn1/index.js';
-import { MINOR } from '../../../src/gssapi/minor.js';
-import { GSS_S_DEFECTIVE_TOKEN, GssError } from '../../../src/gssapi/status.js';
+import { MINOR } from '../../../src/errors/minor.js';
+import { GSS_S_DEFECTIVE_TOKEN, GssError } from '../../../src/errors/status.js';
 import { fromHex, toHex } from '../../../src/util/bytes.js';
 
 function asn1Fails(fn: () => unknown, name: string): void {

@@ -27,8 +27,8 @@ import {
   stringToKey,
   verifyChecksum,
 } from '../../../src/crypto/index.js';
-import { MINOR } from '../../../src/gssapi/minor.js';
-import { GSS_S_DEFECTIVE_TOKEN, GSS_S_FAILURE, GssError } from '../../../src/gssapi/status.js';
+import { MINOR } from '../../../src/errors/minor.js';
+import { GSS_S_DEFECTIVE_TOKEN, GSS_S_FAILURE, GssError } from '../../../src/errors/status.js';
 import { toHex } from '../../../src/util/bytes.js';
 
 const ENCTYPES = [17, 18, 19, 20];

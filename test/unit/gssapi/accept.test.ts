@@ -11,27 +11,28 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { encrypt, makeChecksumOfType, randomKey } from '../../../src/crypto/index.js';
 import type { Key } from '../../../src/crypto/key.js';
-import { type ChannelBindings, channelBindingsHash } from '../../../src/gssapi/bindings.js';
-import { encodeGssChecksum } from '../../../src/gssapi/checksum.js';
-import { SecurityContext } from '../../../src/gssapi/context.js';
-import { getContextState } from '../../../src/gssapi/context-internal.js';
+import { MINOR } from '../../../src/errors/minor.js';
+import { GssError } from '../../../src/errors/status.js';
+import type { ChannelBindings } from '../../../src/gssapi/bindings.js';
+import { SecurityContext } from '../../../src/gssapi/context/context.js';
+import { getContextState } from '../../../src/gssapi/context/context-internal.js';
+import { Credentials } from '../../../src/gssapi/creds/creds.js';
 import {
   GSS_C_MUTUAL_FLAG,
   GSS_C_REPLAY_FLAG,
   GSS_C_SEQUENCE_FLAG,
   GSS_C_TRANS_FLAG,
-} from '../../../src/gssapi/context-state.js';
-import { Credentials } from '../../../src/gssapi/creds.js';
-import { MINOR } from '../../../src/gssapi/minor.js';
-import { Name } from '../../../src/gssapi/names.js';
-import { GssError } from '../../../src/gssapi/status.js';
+} from '../../../src/gssapi/flags.js';
+import { channelBindingsHash } from '../../../src/gssapi/mech/krb5/establish/bindings.js';
+import { encodeGssChecksum } from '../../../src/gssapi/mech/krb5/establish/checksum.js';
+import { Name } from '../../../src/gssapi/names/names.js';
 import {
   TOK_ID_AP_REP,
   TOK_ID_AP_REQ,
   unwrapInitialContextToken,
   wrapInitialContextToken,
-} from '../../../src/gssapi/tokens/framing.js';
-import { oidToBytes } from '../../../src/gssapi/tokens/oid.js';
+} from '../../../src/gssapi/token/framing.js';
+import { oidToBytes } from '../../../src/gssapi/token/oid.js';
 import { AP_OPTS_MUTUAL_REQUIRED, TKT_FLG_INVALID } from '../../../src/krb5/constants/flags.js';
 import { KU_AP_REQ_AUTH, KU_AP_REQ_AUTH_CKSUM, KU_TICKET } from '../../../src/krb5/constants/key-usages.js';
 import { writeKeytab } from '../../../src/krb5/keytab/index.js';

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { GssError } from '../../../src/errors/status.js';
+import { GSS_C_DELEG_FLAG, GSS_C_MUTUAL_FLAG, GSS_C_TRANS_FLAG } from '../../../src/gssapi/flags.js';
 import {
   encodeGssChecksum,
   GSS_C_CHANNEL_BOUND_FLAG,
   INITIATOR_FLAGS,
   parseGssChecksum,
-} from '../../../src/gssapi/checksum.js';
-import { GSS_C_DELEG_FLAG, GSS_C_MUTUAL_FLAG, GSS_C_TRANS_FLAG } from '../../../src/gssapi/context-state.js';
-import { GssError } from '../../../src/gssapi/status.js';
+} from '../../../src/gssapi/mech/krb5/establish/checksum.js';
 import { fromHex, toHex } from '../../../src/util/bytes.js';
 
 const HASH = fromHex('00112233445566778899aabbccddeeff');

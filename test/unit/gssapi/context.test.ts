@@ -8,8 +8,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { SecurityContext } from '../../../src/gssapi/context.js';
-import { getContextState } from '../../../src/gssapi/context-internal.js';
+import { MINOR } from '../../../src/errors/minor.js';
+import { GssError } from '../../../src/errors/status.js';
+import { SecurityContext } from '../../../src/gssapi/context/context.js';
+import { getContextState } from '../../../src/gssapi/context/context-internal.js';
+import { Credentials } from '../../../src/gssapi/creds/creds.js';
 import {
   GSS_C_CONF_FLAG,
   GSS_C_DELEG_FLAG,
@@ -19,11 +22,8 @@ import {
   GSS_C_REPLAY_FLAG,
   GSS_C_SEQUENCE_FLAG,
   GSS_C_TRANS_FLAG,
-} from '../../../src/gssapi/context-state.js';
-import { Credentials } from '../../../src/gssapi/creds.js';
-import { MINOR } from '../../../src/gssapi/minor.js';
-import { Name } from '../../../src/gssapi/names.js';
-import { GssError } from '../../../src/gssapi/status.js';
+} from '../../../src/gssapi/flags.js';
+import { Name } from '../../../src/gssapi/names/names.js';
 import { type Kdc, startKdc } from '../../../src/krb5/kdc/index.js';
 import { utf8 } from '../../../src/util/bytes.js';
 import { setClockOffset } from '../../../src/util/clock.js';

@@ -2,15 +2,15 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { after, before, describe, it } from 'node:test';
-import { setNameEnv } from '../../../src/gssapi/name-env.js';
+import { GssError, majorName } from '../../../src/errors/status.js';
+import { setNameEnv } from '../../../src/gssapi/names/name-env.js';
 import {
   GSS_C_NT_EXPORT_NAME,
   GSS_C_NT_HOSTBASED_SERVICE,
   GSS_C_NT_USER_NAME,
   GSS_KRB5_NT_PRINCIPAL_NAME,
-} from '../../../src/gssapi/name-oids.js';
-import { Name } from '../../../src/gssapi/names.js';
-import { GssError, majorName } from '../../../src/gssapi/status.js';
+} from '../../../src/gssapi/names/name-oids.js';
+import { Name } from '../../../src/gssapi/names/names.js';
 import { fromHex, toHex } from '../../../src/util/bytes.js';
 
 interface Vectors {

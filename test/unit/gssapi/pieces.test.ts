@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { randomKey } from '../../../src/crypto/index.js';
-import { channelBindingsHash } from '../../../src/gssapi/bindings.js';
-import { etypeNegotiationAuthdata, readEtypeNegotiation } from '../../../src/gssapi/etype-negotiation.js';
-import { makeKrbCred, readKrbCred } from '../../../src/gssapi/krb-cred.js';
-import { GssError } from '../../../src/gssapi/status.js';
+import { GssError } from '../../../src/errors/status.js';
+import { channelBindingsHash } from '../../../src/gssapi/mech/krb5/establish/bindings.js';
+import {
+  etypeNegotiationAuthdata,
+  readEtypeNegotiation,
+} from '../../../src/gssapi/mech/krb5/establish/etype-negotiation.js';
+import { makeKrbCred, readKrbCred } from '../../../src/gssapi/mech/krb5/establish/krb-cred.js';
 import type { CachedCredential } from '../../../src/krb5/ccache/index.js';
 import { encodeTicket } from '../../../src/krb5/messages/ticket.js';
 import { fromHex, toHex } from '../../../src/util/bytes.js';

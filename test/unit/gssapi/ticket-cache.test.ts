@@ -11,14 +11,17 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { encrypt, randomBytes, randomKey } from '../../../src/crypto/index.js';
 import type { Key } from '../../../src/crypto/key.js';
-import { channelBindingsHash } from '../../../src/gssapi/bindings.js';
-import { encodeGssChecksum } from '../../../src/gssapi/checksum.js';
-import { SecurityContext } from '../../../src/gssapi/context.js';
-import { getContextState } from '../../../src/gssapi/context-internal.js';
-import { GSS_C_MUTUAL_FLAG, GSS_C_REPLAY_FLAG } from '../../../src/gssapi/context-state.js';
-import { Credentials } from '../../../src/gssapi/creds.js';
-import { cachedTicketPart, rememberTicketPart } from '../../../src/gssapi/ticket-cache.js';
-import { TOK_ID_AP_REQ, wrapInitialContextToken } from '../../../src/gssapi/tokens/framing.js';
+import { SecurityContext } from '../../../src/gssapi/context/context.js';
+import { getContextState } from '../../../src/gssapi/context/context-internal.js';
+import { Credentials } from '../../../src/gssapi/creds/creds.js';
+import { GSS_C_MUTUAL_FLAG, GSS_C_REPLAY_FLAG } from '../../../src/gssapi/flags.js';
+import { channelBindingsHash } from '../../../src/gssapi/mech/krb5/establish/bindings.js';
+import { encodeGssChecksum } from '../../../src/gssapi/mech/krb5/establish/checksum.js';
+import {
+  cachedTicketPart,
+  rememberTicketPart,
+} from '../../../src/gssapi/mech/krb5/establish/ticket-cache.js';
+import { TOK_ID_AP_REQ, wrapInitialContextToken } from '../../../src/gssapi/token/framing.js';
 import { AP_OPTS_MUTUAL_REQUIRED } from '../../../src/krb5/constants/flags.js';
 import { KU_AP_REQ_AUTH, KU_TICKET } from '../../../src/krb5/constants/key-usages.js';
 import { writeKeytab } from '../../../src/krb5/keytab/index.js';

@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { decrypt, encrypt, makeChecksumOfType, randomKey, stringToKey } from '../../../src/crypto/index.js';
-import { MINOR } from '../../../src/gssapi/minor.js';
-import { GSS_S_CREDENTIALS_EXPIRED, GssError } from '../../../src/gssapi/status.js';
+import { MINOR } from '../../../src/errors/minor.js';
+import { GSS_S_CREDENTIALS_EXPIRED, GssError } from '../../../src/errors/status.js';
 import { resolveCcache } from '../../../src/krb5/ccache/index.js';
 import { Profile } from '../../../src/krb5/config/profile.js';
 import { TKT_FLG_ENC_PA_REP } from '../../../src/krb5/constants/flags.js';

@@ -9,8 +9,8 @@ import {
   explicit,
   readTlv,
 } from '../../../src/asn1/index.js';
-import { MINOR } from '../../../src/gssapi/minor.js';
-import { GssError } from '../../../src/gssapi/status.js';
+import { MINOR } from '../../../src/errors/minor.js';
+import { GssError } from '../../../src/errors/status.js';
 import * as K from '../../../src/krb5/constants/index.js';
 import * as M from '../../../src/krb5/messages/index.js';
 import { toHex } from '../../../src/util/bytes.js';

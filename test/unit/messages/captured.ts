@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { DerReader, readTlv } from '../../../src/asn1/index.js';
 import { decrypt, stringToKey } from '../../../src/crypto/index.js';
 import type { Key } from '../../../src/crypto/key.js';
-import { MINOR } from '../../../src/gssapi/minor.js';
+import { MINOR } from '../../../src/errors/minor.js';
 import * as K from '../../../src/krb5/constants/index.js';
 import { type Keytab, parseKeytab } from '../../../src/krb5/keytab/index.js';
 import * as M from '../../../src/krb5/messages/index.js';

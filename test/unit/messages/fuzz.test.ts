@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { GSS_S_DEFECTIVE_TOKEN, GssError } from '../../../src/gssapi/status.js';
+import { GSS_S_DEFECTIVE_TOKEN, GssError } from '../../../src/errors/status.js';
 import * as M from '../../../src/krb5/messages/index.js';
 import { checkCaptured, fixtureKeys, loadFixtures } from './captured.js';
 

@@ -1,8 +1,8 @@
 /** MIT gss-sample's display helpers: display_status lines, print_token, the message display. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { MINOR } from '../../../src/gssapi/minor.js';
-import { GSS_S_BAD_SIG, GSS_S_DEFECTIVE_TOKEN, GssError } from '../../../src/gssapi/status.js';
+import { MINOR } from '../../../src/errors/minor.js';
+import { GSS_S_BAD_SIG, GSS_S_DEFECTIVE_TOKEN, GssError } from '../../../src/errors/status.js';
 import { displayStatusLines, printTokenLines } from '../../../src/sample/display.js';
 import { showMessage } from '../../../src/sample/messages.js';
 

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { GSS_S_DEFECTIVE_TOKEN, GSS_S_FAILURE, GssError } from '../../../src/gssapi/status.js';
+import { GSS_S_DEFECTIVE_TOKEN, GSS_S_FAILURE, GssError } from '../../../src/errors/status.js';
 import {
   ConnectionClosedError,
   decodeFrame,

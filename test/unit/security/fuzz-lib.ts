@@ -4,7 +4,7 @@
  * bounded time. Deterministic (xorshift32 with fixed seeds), so a failure names a reproducible case.
  */
 import assert from 'node:assert/strict';
-import { GssError, majorName } from '../../../src/gssapi/status.js';
+import { GssError, majorName } from '../../../src/errors/status.js';
 
 /** xorshift32: a fixed seed keeps failures reproducible. */
 export function rng(seed: number): () => number {

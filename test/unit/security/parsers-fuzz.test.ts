@@ -11,10 +11,6 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { encodeInteger, encodeSequenceOf, readFirstTlv, readTlv } from '../../../src/asn1/index.js';
 import { randomKey } from '../../../src/crypto/index.js';
-import { encodeGssChecksum, parseGssChecksum } from '../../../src/gssapi/checksum.js';
-import { etypeNegotiationAuthdata, readEtypeNegotiation } from '../../../src/gssapi/etype-negotiation.js';
-import { GSS_C_NT_EXPORT_NAME, GSS_KRB5_NT_PRINCIPAL_NAME } from '../../../src/gssapi/name-oids.js';
-import { Name } from '../../../src/gssapi/names.js';
 import {
   GSS_S_BAD_MECH,
   GSS_S_BAD_NAME,
@@ -22,11 +18,18 @@ import {
   GSS_S_BAD_SIG,
   GSS_S_DEFECTIVE_TOKEN,
   GSS_S_FAILURE,
-} from '../../../src/gssapi/status.js';
-import { unwrapInitialContextToken, verifyTokenHeader } from '../../../src/gssapi/tokens/framing.js';
-import { getMic, verifyMic } from '../../../src/gssapi/tokens/mic.js';
-import { KRB5_MECH_OID_BYTES } from '../../../src/gssapi/tokens/oid.js';
-import { unwrap, wrap } from '../../../src/gssapi/tokens/wrap.js';
+} from '../../../src/errors/status.js';
+import { encodeGssChecksum, parseGssChecksum } from '../../../src/gssapi/mech/krb5/establish/checksum.js';
+import {
+  etypeNegotiationAuthdata,
+  readEtypeNegotiation,
+} from '../../../src/gssapi/mech/krb5/establish/etype-negotiation.js';
+import { getMic, verifyMic } from '../../../src/gssapi/mech/krb5/tokens/mic.js';
+import { unwrap, wrap } from '../../../src/gssapi/mech/krb5/tokens/wrap.js';
+import { GSS_C_NT_EXPORT_NAME, GSS_KRB5_NT_PRINCIPAL_NAME } from '../../../src/gssapi/names/name-oids.js';
+import { Name } from '../../../src/gssapi/names/names.js';
+import { unwrapInitialContextToken, verifyTokenHeader } from '../../../src/gssapi/token/framing.js';
+import { KRB5_MECH_OID_BYTES } from '../../../src/gssapi/token/oid.js';
 import { parseCcache } from '../../../src/krb5/ccache/format.js';
 import { Krb5Config } from '../../../src/krb5/config/krb5conf.js';
 import { Profile } from '../../../src/krb5/config/profile.js';

@@ -8,10 +8,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { decrypt, encrypt, randomKey, stringToKey } from '../../../src/crypto/index.js';
 import type { Key } from '../../../src/crypto/key.js';
-import { SecurityContext } from '../../../src/gssapi/context.js';
-import { Name } from '../../../src/gssapi/names.js';
-import * as S from '../../../src/gssapi/status.js';
-import { unwrapInitialContextToken, wrapInitialContextToken } from '../../../src/gssapi/tokens/framing.js';
+import * as S from '../../../src/errors/status.js';
+import { SecurityContext } from '../../../src/gssapi/context/context.js';
+import { Name } from '../../../src/gssapi/names/names.js';
+import { unwrapInitialContextToken, wrapInitialContextToken } from '../../../src/gssapi/token/framing.js';
 import {
   KU_AP_REP_ENC_PART,
   KU_AP_REQ_AUTH,

@@ -1,14 +1,14 @@
 /** Builds ContextState records for per-message tests, without context establishment. */
 import type { Key } from '../../../src/crypto/key.js';
 import {
-  type ContextState,
   GSS_C_CONF_FLAG,
   GSS_C_INTEG_FLAG,
   GSS_C_MUTUAL_FLAG,
   GSS_C_REPLAY_FLAG,
   GSS_C_SEQUENCE_FLAG,
-} from '../../../src/gssapi/context-state.js';
-import { initSeqState } from '../../../src/gssapi/tokens/seqstate.js';
+} from '../../../src/gssapi/flags.js';
+import type { ContextState } from '../../../src/gssapi/mech/krb5/context-state.js';
+import { initSeqState } from '../../../src/gssapi/mech/krb5/tokens/seqstate.js';
 
 export const ALL_FLAGS =
   GSS_C_MUTUAL_FLAG | GSS_C_REPLAY_FLAG | GSS_C_SEQUENCE_FLAG | GSS_C_CONF_FLAG | GSS_C_INTEG_FLAG;

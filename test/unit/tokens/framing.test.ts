@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { MINOR } from '../../../src/gssapi/minor.js';
-import { GSS_S_BAD_MECH, GSS_S_DEFECTIVE_TOKEN, GssError } from '../../../src/gssapi/status.js';
+import { MINOR } from '../../../src/errors/minor.js';
+import { GSS_S_BAD_MECH, GSS_S_DEFECTIVE_TOKEN, GssError } from '../../../src/errors/status.js';
 import {
   derLength,
   TOK_ID_AP_REP,
@@ -9,13 +9,13 @@ import {
   unwrapInitialContextToken,
   verifyTokenHeader,
   wrapInitialContextToken,
-} from '../../../src/gssapi/tokens/framing.js';
+} from '../../../src/gssapi/token/framing.js';
 import {
   KRB5_MECH_OID,
   KRB5_MECH_OID_BYTES,
   oidFromBytes,
   oidToBytes,
-} from '../../../src/gssapi/tokens/oid.js';
+} from '../../../src/gssapi/token/oid.js';
 import { fromHex, toHex } from '../../../src/util/bytes.js';
 
 function expectGss(fn: () => unknown, major: number, minor: number): void {

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import type { Key } from '../../../src/crypto/key.js';
-import { GSS_S_BAD_SIG, GssError } from '../../../src/gssapi/status.js';
-import { getMic, verifyMic } from '../../../src/gssapi/tokens/mic.js';
-import { unwrap, wrap } from '../../../src/gssapi/tokens/wrap.js';
+import { GSS_S_BAD_SIG, GssError } from '../../../src/errors/status.js';
+import { getMic, verifyMic } from '../../../src/gssapi/mech/krb5/tokens/mic.js';
+import { unwrap, wrap } from '../../../src/gssapi/mech/krb5/tokens/wrap.js';
 import { fromHex, toHex } from '../../../src/util/bytes.js';
 import { makePair } from './context-pair.js';
 

@@ -2,8 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { encrypt, randomKey } from '../../../src/crypto/index.js';
 import type { Key } from '../../../src/crypto/key.js';
-import { GSS_C_INTEG_FLAG, GSS_C_REPLAY_FLAG } from '../../../src/gssapi/context-state.js';
-import { MINOR } from '../../../src/gssapi/minor.js';
+import { MINOR } from '../../../src/errors/minor.js';
 import {
   GSS_S_BAD_QOP,
   GSS_S_BAD_SIG,
@@ -13,11 +12,12 @@ import {
   GSS_S_GAP_TOKEN,
   GSS_S_UNSEQ_TOKEN,
   GssError,
-} from '../../../src/gssapi/status.js';
-import { makeHeader } from '../../../src/gssapi/tokens/cfx.js';
-import { wrapInitialContextToken } from '../../../src/gssapi/tokens/framing.js';
-import { getMic, verifyMic } from '../../../src/gssapi/tokens/mic.js';
-import { unwrap, wrap, wrapSizeLimit } from '../../../src/gssapi/tokens/wrap.js';
+} from '../../../src/errors/status.js';
+import { GSS_C_INTEG_FLAG, GSS_C_REPLAY_FLAG } from '../../../src/gssapi/flags.js';
+import { makeHeader } from '../../../src/gssapi/mech/krb5/tokens/cfx.js';
+import { getMic, verifyMic } from '../../../src/gssapi/mech/krb5/tokens/mic.js';
+import { unwrap, wrap, wrapSizeLimit } from '../../../src/gssapi/mech/krb5/tokens/wrap.js';
+import { wrapInitialContextToken } from '../../../src/gssapi/token/framing.js';
 import { concat, toHex, utf8 } from '../../../src/util/bytes.js';
 import { makePair } from './context-pair.js';
 

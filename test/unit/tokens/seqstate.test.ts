@@ -7,8 +7,8 @@ import {
   GSS_S_GAP_TOKEN,
   GSS_S_OLD_TOKEN,
   GSS_S_UNSEQ_TOKEN,
-} from '../../../src/gssapi/status.js';
-import { checkSeqState, initSeqState } from '../../../src/gssapi/tokens/seqstate.js';
+} from '../../../src/errors/status.js';
+import { checkSeqState, initSeqState } from '../../../src/gssapi/mech/krb5/tokens/seqstate.js';
 
 interface SeqCase {
   comment: string;

@@ -1,0 +1,325 @@
+/**
+ * SecurityContext: the public handle of a Kerberos GSS context (RFC 2743 2.2). Establishment
+ * runs the initiator (./init.ts) or acceptor (./accept.ts) state machine; once established, all
+ * state is one ContextState record (./context-state.ts) that the per-message functions
+ * (./tokens/) work on and that export.ts serializes through ./context-internal.ts.
+ */
+import { forgetDerivedKeys } from '../../crypto/index.js';
+import { redactKey } from '../../crypto/redact.js';
+import { MINOR } from '../../errors/minor.js';
+import {
+  GSS_S_CONTEXT_EXPIRED,
+  GSS_S_DEFECTIVE_TOKEN,
+  GSS_S_FAILURE,
+  GSS_S_NO_CONTEXT,
+  GSS_S_NO_CRED,
+  GSS_S_UNAVAILABLE,
+  GssError,
+} from '../../errors/status.js';
+import { loadProfile } from '../../krb5/profile-view.js';
+import { nowSeconds } from '../../util/clock.js';
+import type { ChannelBindings } from '../bindings.js';
+import { Credentials } from '../creds/creds.js';
+import { credsInternals } from '../creds/creds-internal.js';
+import { type ExportOptions, encodeExportToken } from '../export/export-token.js';
+import {
+  GSS_C_CONF_FLAG,
+  GSS_C_DELEG_FLAG,
+  GSS_C_INTEG_FLAG,
+  GSS_C_MUTUAL_FLAG,
+  GSS_C_REPLAY_FLAG,
+  GSS_C_SEQUENCE_FLAG,
+  GSS_C_TRANS_FLAG,
+} from '../flags.js';
+import type { ContextState } from '../mech/krb5/context-state.js';
+import { acceptorStep, errorTokens } from '../mech/krb5/establish/accept.js';
+import {
+  initiatorFirstStep,
+  initiatorSecondStep,
+  type PendingInitiator,
+} from '../mech/krb5/establish/init.js';
+import { getMic, verifyMic } from '../mech/krb5/tokens/mic.js';
+import { type UnwrapResult, unwrap, wrap, wrapSizeLimit } from '../mech/krb5/tokens/wrap.js';
+import { Name } from '../names/names.js';
+import { contextStates, deadContexts, getContextState, killContext } from './context-internal.js';
+
+export interface InitiateOptions {
+  target: Name;
+  /** Default: Credentials.acquire({ usage: 'initiate' }) at the first step. */
+  credentials?: Credentials;
+  /** GSS_C_MUTUAL_FLAG (default true). */
+  mutual?: boolean;
+  /** GSS_C_REPLAY_FLAG (default true). */
+  replayDetection?: boolean;
+  /** GSS_C_SEQUENCE_FLAG (default false). */
+  sequence?: boolean;
+  /** GSS_C_CONF_FLAG / GSS_C_INTEG_FLAG: MIT grants both whatever is asked. */
+  confidentiality?: boolean;
+  integrity?: boolean;
+  /** GSS_C_DELEG_FLAG: forward a TGT to the acceptor. */
+  delegate?: boolean;
+  channelBindings?: ChannelBindings;
+  /** Requested lifetime, seconds (0: the ticket's). */
+  lifetime?: number;
+}
+
+export interface AcceptOptions {
+  /** Default: Credentials.acquire({ usage: 'accept' }) at the first step (KRB5_KTNAME). */
+  credentials?: Credentials;
+  channelBindings?: ChannelBindings;
+}
+
+type Phase =
+  | { kind: 'init-start'; opts: InitiateOptions }
+  | { kind: 'init-wait'; pending: PendingInitiator }
+  | { kind: 'accept-start'; opts: AcceptOptions }
+  | { kind: 'established' };
+
+function noContext(minor = 0, what = 'no context'): GssError {
+  return new GssError(GSS_S_NO_CONTEXT, minor, what);
+}
+
+export class SecurityContext {
+  #phase: Phase;
+  #busy = false;
+  #errorToken: Uint8Array | undefined;
+  #delegated: Credentials | undefined;
+
+  private constructor(phase: Phase) {
+    this.#phase = phase;
+  }
+
+  /** gss_init_sec_context: call step() to get the first token. */
+  static initiate(opts: InitiateOptions): SecurityContext {
+    return new SecurityContext({ kind: 'init-start', opts });
+  }
+
+  /** gss_accept_sec_context: call step(token) with the initiator's token. */
+  static accept(opts: AcceptOptions = {}): SecurityContext {
+    return new SecurityContext({ kind: 'accept-start', opts });
+  }
+
+  /** @internal An established context around an imported record (export.ts). */
+  static fromState(state: ContextState): SecurityContext {
+    const ctx = new SecurityContext({ kind: 'established' });
+    redactKeys(state);
+    contextStates.set(ctx, state);
+    return ctx;
+  }
+
+  /**
+   * One establishment step: returns the token to send (or undefined when there is none). The
+   * context is established when `isEstablished` is true. On failure throws GssError; a KRB-ERROR
+   * token MIT would send back is then in `errorToken`.
+   */
+  async step(token?: Uint8Array): Promise<Uint8Array | undefined> {
+    if (deadContexts.has(this)) throw noContext();
+    if (this.#busy) throw new GssError(GSS_S_FAILURE, 0, 'step() already in progress');
+    this.#busy = true;
+    this.#errorToken = undefined;
+    try {
+      return await this.#step(token);
+    } finally {
+      this.#busy = false;
+    }
+  }
+
+  async #step(token: Uint8Array | undefined): Promise<Uint8Array | undefined> {
+    const phase = this.#phase;
+    switch (phase.kind) {
+      case 'established':
+        throw new GssError(GSS_S_FAILURE, MINOR.KG_CONTEXT_ESTABLISHED, 'context already established');
+      case 'init-start': {
+        if (token !== undefined && token.length !== 0)
+          throw new GssError(GSS_S_DEFECTIVE_TOKEN, 0, 'unexpected token');
+        const o = phase.opts;
+        const creds = o.credentials ?? (await Credentials.acquire({ usage: 'initiate' }));
+        const side = credsInternals.get(creds)?.initiator;
+        if (!side) throw new GssError(GSS_S_NO_CRED, 0, 'credentials cannot initiate');
+        const reqFlags =
+          (o.mutual !== false ? GSS_C_MUTUAL_FLAG : 0) |
+          (o.replayDetection !== false ? GSS_C_REPLAY_FLAG : 0) |
+          (o.sequence ? GSS_C_SEQUENCE_FLAG : 0) |
+          (o.confidentiality !== false ? GSS_C_CONF_FLAG : 0) |
+          (o.integrity !== false ? GSS_C_INTEG_FLAG : 0) |
+          (o.delegate ? GSS_C_DELEG_FLAG : 0);
+        const r = await initiatorFirstStep(side, {
+          target: o.target.principal,
+          reqFlags,
+          channelBindings: o.channelBindings,
+          lifetime: o.lifetime,
+        });
+        if (r.established) this.#establish(r.pending.state);
+        else this.#phase = { kind: 'init-wait', pending: r.pending };
+        return r.token;
+      }
+      case 'init-wait': {
+        try {
+          if (token === undefined || token.length === 0)
+            throw new GssError(GSS_S_DEFECTIVE_TOKEN, 0, 'no AP-REP token');
+          this.#establish(initiatorSecondStep(phase.pending, token));
+          return undefined;
+        } catch (e) {
+          // MIT's mutual_auth deletes the context on every failure.
+          deadContexts.add(this);
+          throw e;
+        }
+      }
+      case 'accept-start': {
+        if (token === undefined) throw new GssError(GSS_S_DEFECTIVE_TOKEN, 0, 'no token');
+        const o = phase.opts;
+        const creds = o.credentials ?? (await Credentials.acquire({ usage: 'accept' }));
+        const side = credsInternals.get(creds)?.acceptor;
+        if (!side) throw new GssError(GSS_S_NO_CRED, 0, 'credentials cannot accept');
+        try {
+          const r = await acceptorStep(side, token, o.channelBindings);
+          if (r.delegated) this.#delegated = await Credentials.fromDelegated(r.delegated);
+          this.#establish(r.state);
+          return r.output;
+        } catch (e) {
+          if (e instanceof GssError) this.#errorToken = errorTokens.get(e);
+          throw e;
+        }
+      }
+    }
+  }
+
+  #establish(state: ContextState): void {
+    redactKeys(state);
+    contextStates.set(this, state);
+    this.#phase = { kind: 'established' };
+  }
+
+  #state(): ContextState {
+    const s = getContextState(this);
+    if (s) return s;
+    if (deadContexts.has(this)) throw noContext();
+    throw noContext(MINOR.KG_CTX_INCOMPLETE, 'context is not established');
+  }
+
+  get isEstablished(): boolean {
+    return getContextState(this) !== undefined;
+  }
+
+  /** The KRB-ERROR token (RFC 4121 4.1, TOK_ID 03 00) of the last failed acceptor step, if any. */
+  get errorToken(): Uint8Array | undefined {
+    return this.#errorToken;
+  }
+
+  /** The credentials the initiator delegated (acceptor side, with GSS_C_DELEG_FLAG). */
+  get delegatedCredentials(): Credentials | undefined {
+    if (deadContexts.has(this)) throw noContext();
+    return this.#delegated;
+  }
+
+  // Per-message services (RFC 4121 4.2), on the record.
+  wrap(data: Uint8Array, opts: { confidential?: boolean; qop?: number } = {}): Uint8Array {
+    return wrap(this.#live(), data, opts.confidential !== false, opts.qop ?? 0);
+  }
+  unwrap(token: Uint8Array): UnwrapResult {
+    return unwrap(this.#live(), token);
+  }
+  getMic(data: Uint8Array, qop = 0): Uint8Array {
+    return getMic(this.#live(), data, qop);
+  }
+  /** Returns the supplementary status (0, or DUPLICATE/OLD/UNSEQ/GAP bits); throws on a bad MIC. */
+  verifyMic(data: Uint8Array, mic: Uint8Array): number {
+    return verifyMic(this.#live(), data, mic);
+  }
+  wrapSizeLimit(outputSize: number, opts: { confidential?: boolean; qop?: number } = {}): number {
+    return wrapSizeLimit(this.#state(), opts.confidential !== false, outputSize, opts.qop ?? 0);
+  }
+
+  /**
+   * The record for a per-message call. MIT 1.20 does not check the context's end time in its
+   * per-message calls (only gss_context_time and gss_inquire_context report expiry), so neither
+   * do we: a peer keeps exchanging messages on a context whose ticket has expired, as with MIT.
+   */
+  #live(): ContextState {
+    return this.#state();
+  }
+
+  /** Seconds left: the ticket end time, plus the clock skew on the acceptor (MIT). */
+  #remaining(s: ContextState): number {
+    return s.endTime - nowSeconds() + (s.locallyInitiated ? 0 : loadProfile().clockSkew);
+  }
+
+  get initiatorName(): Name {
+    return Name.fromPrincipal(this.#state().initiatorName);
+  }
+  get acceptorName(): Name {
+    return Name.fromPrincipal(this.#state().acceptorName);
+  }
+  /** gss_inquire_context lifetime: seconds left, 0 when expired. */
+  get lifetime(): number {
+    return Math.max(0, this.#remaining(this.#state()));
+  }
+  /** gss_context_time: seconds left; GSS_S_CONTEXT_EXPIRED when none. */
+  contextTime(): number {
+    const t = this.#remaining(this.#state());
+    if (t <= 0) throw new GssError(GSS_S_CONTEXT_EXPIRED, 0, 'context expired');
+    return t;
+  }
+  /** The granted GSS_C_* flags. */
+  get flags(): number {
+    if (deadContexts.has(this)) throw noContext();
+    const s = getContextState(this);
+    if (s) return s.flags;
+    const p = this.#phase;
+    // RFC 2743 2.2.8: TRANS is reported only once the context is established (and exportable);
+    // MIT sets it from the first step (docs/export-token.md).
+    return p.kind === 'init-wait' ? p.pending.state.flags & ~GSS_C_TRANS_FLAG : 0;
+  }
+  get locallyInitiated(): boolean {
+    if (deadContexts.has(this)) throw noContext();
+    const p = this.#phase;
+    return (
+      p.kind === 'init-start' || p.kind === 'init-wait' || (getContextState(this)?.locallyInitiated ?? false)
+    );
+  }
+  get isOpen(): boolean {
+    if (deadContexts.has(this)) throw noContext();
+    return this.isEstablished;
+  }
+
+  /**
+   * gss_export_sec_context (docs/export-token.md): the interprocess token, sealed when a 32-byte
+   * `key` is given. Afterwards this handle is dead (every call throws GSS_S_NO_CONTEXT) and its
+   * keys are wiped. If the token cannot be made, nothing changes and the context stays usable.
+   */
+  export(opts: ExportOptions = {}): Uint8Array {
+    if (deadContexts.has(this)) throw noContext();
+    const s = getContextState(this);
+    if (!s) {
+      // RFC 2743 2.2.8: a context that is not fully established is not transferable.
+      throw new GssError(GSS_S_UNAVAILABLE, MINOR.KG_CTX_INCOMPLETE, 'context is not fully established');
+    }
+    if (this.#remaining(s) <= 0) throw new GssError(GSS_S_CONTEXT_EXPIRED, 0, 'context expired');
+    const token = encodeExportToken(s, opts);
+    killContext(this);
+    wipeKeys(s);
+    return token;
+  }
+
+  /** gss_delete_sec_context: the keys are wiped; every later call throws GSS_S_NO_CONTEXT. */
+  delete(): void {
+    if (deadContexts.has(this)) throw noContext();
+    const s = contextStates.get(this);
+    if (s) wipeKeys(s);
+    contextStates.delete(this);
+    deadContexts.add(this);
+  }
+}
+
+/** The record's keys print as '[redacted]' under util.inspect and JSON (docs/security.md). */
+function redactKeys(s: ContextState): void {
+  for (const k of [s.sessionKey, s.subkey, s.acceptorSubkey]) if (k) redactKey(k);
+}
+
+function wipeKeys(s: ContextState): void {
+  for (const k of [s.sessionKey, s.subkey, s.acceptorSubkey]) {
+    if (!k) continue;
+    forgetDerivedKeys(k);
+    k.keyvalue.fill(0);
+  }
+}

@@ -1,0 +1,265 @@
+/**
+ * GSS credentials of the Kerberos mechanism (RFC 2743 2.1, MIT acquire_cred.c): an initiator
+ * side (a ccache, filled on demand from a client keytab or a password) and an acceptor side (a
+ * keytab, for one principal or for any key that decrypts the ticket).
+ */
+import { randomBytes } from '../../crypto/index.js';
+import { MINOR } from '../../errors/minor.js';
+import { GSS_S_NO_CRED, GssError } from '../../errors/status.js';
+import { type CachedCredential, type CredentialCache, resolveCcache } from '../../krb5/ccache/index.js';
+import { loadKeytab } from '../../krb5/keytab/cache.js';
+import {
+  defaultClientKeytabName,
+  defaultKeytabName,
+  type Keytab,
+  readKeytab,
+} from '../../krb5/keytab/index.js';
+import { type Principal, principalEquals, unparsePrincipal } from '../../krb5/principal.js';
+import { loadProfile } from '../../krb5/profile-view.js';
+import type { ReplayCache } from '../../krb5/rcache/memory.js';
+import { toHex } from '../../util/bytes.js';
+import { nowSeconds } from '../../util/clock.js';
+import { type AcceptorSide, acceptorMatcher, type InitiatorSide } from '../mech/krb5/cred-element.js';
+import { getInitialTgt, isTgtFor } from '../mech/krb5/kdc-glue.js';
+import { PrivateCcache } from '../mech/krb5/private-ccache.js';
+import { Name } from '../names/names.js';
+import { credsInternals } from './creds-internal.js';
+
+export type CredentialUsage = 'initiate' | 'accept' | 'both';
+
+/** GSS_C_INDEFINITE (RFC 2744): the lifetime of acceptor credentials. */
+export const GSS_C_INDEFINITE = 0xffffffff;
+
+export interface AcquireOptions {
+  usage?: CredentialUsage;
+  /** The desired name: the client principal (initiate) or the acceptor's name (accept). */
+  name?: Name;
+  /** Initiator ccache name (default KRB5CCNAME, then the default ccache). */
+  ccache?: string;
+  /** Acceptor keytab name (default KRB5_KTNAME, then default_keytab_name). */
+  keytab?: string;
+  /** Client keytab for initial credentials (default KRB5_CLIENT_KTNAME). */
+  clientKeytab?: string;
+  /** Get initial credentials with this password into a private MEMORY ccache (needs `name`). */
+  password?: string;
+  /** Requested lifetime in seconds (advisory, as MIT). */
+  lifetime?: number;
+  /** The acceptor's replay cache (default: the process-wide in-memory one). */
+  replayCache?: ReplayCache;
+}
+
+export class Credentials {
+  /** @internal Use Credentials.acquire. */
+  constructor(usage: CredentialUsage, initiator?: InitiatorSide, acceptor?: AcceptorSide) {
+    credsInternals.set(this, { usage, initiator, acceptor });
+  }
+
+  /** gss_acquire_cred. Errors as MIT: GSS_S_NO_CRED with the Kerberos reason as minor code. */
+  static async acquire(opts: AcquireOptions = {}): Promise<Credentials> {
+    const usage = opts.usage ?? 'both';
+    const initiator = usage === 'accept' ? undefined : await acquireInitiator(opts);
+    const acceptor = usage === 'initiate' ? undefined : await acquireAcceptor(opts);
+    return new Credentials(usage, initiator, acceptor);
+  }
+
+  /** @internal Initiator credentials holding a delegated TGT, in a private cache. */
+  static async fromDelegated(tgt: CachedCredential): Promise<Credentials> {
+    const ccache = new PrivateCcache(`gss-deleg-${toHex(randomBytes(8))}`);
+    await ccache.initialize(tgt.client);
+    await ccache.store(tgt);
+    return new Credentials('initiate', {
+      ccache,
+      name: Name.fromPrincipal(tgt.client),
+      expire: tgt.endtime,
+      ownsCcache: true,
+    });
+  }
+
+  get usage(): CredentialUsage {
+    return internals(this).usage;
+  }
+
+  /** gss_inquire_cred name: the client principal, or the acceptor name (undefined: any key). */
+  get name(): Name | undefined {
+    const i = internals(this);
+    return i.initiator?.name ?? i.acceptor?.name;
+  }
+
+  /** Seconds left (GSS_C_INDEFINITE for acceptor-only credentials), 0 when expired. */
+  get lifetime(): number {
+    const i = internals(this);
+    if (!i.initiator) return GSS_C_INDEFINITE;
+    return Math.max(0, i.initiator.expire - nowSeconds());
+  }
+
+  /**
+   * gss_release_cred: private caches (password, delegated credentials) are destroyed; the handle
+   * is unusable afterwards (GSS_S_NO_CRED).
+   */
+  async release(): Promise<void> {
+    const i = internals(this);
+    credsInternals.delete(this);
+    if (i.initiator?.ownsCcache) await i.initiator.ccache.destroy().catch(() => undefined);
+  }
+
+  /**
+   * gss_store_cred_into: writes the initiator credentials (delegated ones, typically) to a ccache,
+   * initialized for their client principal, as MIT's krb5_gss_store_cred does.
+   */
+  async storeInto(ccacheName: string): Promise<void> {
+    const init = internals(this).initiator;
+    if (!init)
+      throw new GssError(GSS_S_NO_CRED, MINOR.G_STORE_ACCEPTOR_CRED_NOSUPP ?? 0, 'acceptor credentials');
+    const creds = (await init.ccache.list()).filter((c) => c.endtime !== 0);
+    const target = resolveCcache(ccacheName);
+    await target.initialize(await init.ccache.getPrincipal());
+    for (const c of creds) await target.store(c);
+  }
+}
+
+function internals(c: Credentials) {
+  const i = credsInternals.get(c);
+  if (!i) throw new GssError(GSS_S_NO_CRED, 0, 'not a credential');
+  return i;
+}
+
+async function tryPrincipal(cc: CredentialCache): Promise<Principal | undefined> {
+  try {
+    return await cc.getPrincipal();
+  } catch (e) {
+    if (e instanceof GssError && e.minor === MINOR.KRB5_FCC_NOFILE) return undefined;
+    throw e;
+  }
+}
+
+async function tryKeytab(name: string): Promise<Keytab | undefined> {
+  try {
+    const kt = await readKeytab(name);
+    return kt.entries.length ? kt : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The end time of the realm's TGT in the cache, else of its first credential (scan_ccache). */
+function cacheExpiry(list: readonly CachedCredential[], client: Principal): number {
+  let expire = 0;
+  for (const c of list) {
+    if (c.server.realm === 'X-CACHECONF:') continue;
+    if (isTgtFor(c.server, client.realm)) return c.endtime;
+    if (expire === 0) expire = c.endtime;
+  }
+  return expire;
+}
+
+async function acquireInitiator(opts: AcquireOptions): Promise<InitiatorSide> {
+  const noCred = (minor: number, msg: string) => new GssError(GSS_S_NO_CRED, minor, msg);
+  const desired = opts.name?.principal;
+  if (opts.password !== undefined) {
+    if (!desired) throw noCred(MINOR.KRB5_CC_NOTFOUND, 'a password needs a name');
+    const ccache = new PrivateCcache(`gss-${toHex(randomBytes(8))}`);
+    const tgt = await getInitialTgt(desired, { password: opts.password, lifetime: opts.lifetime });
+    await ccache.initialize(tgt.client);
+    await ccache.store(tgt);
+    return { ccache, name: Name.fromPrincipal(tgt.client), expire: tgt.endtime, ownsCcache: true };
+  }
+  const ccache = resolveCcache(opts.ccache);
+  const clientKeytabName = opts.clientKeytab ?? defaultClientKeytabName();
+  const cachePrincipal = await tryPrincipal(ccache);
+  if (cachePrincipal) {
+    if (desired && !principalEquals(desired, cachePrincipal) && !matchesHostbased(desired, cachePrincipal)) {
+      // An explicit cache is checked against the name (scan_ccache); the default one is searched
+      // as a collection (krb5_cc_cache_match), which has nothing else to offer.
+      if (opts.ccache) {
+        throw noCred(
+          MINOR.KG_CCACHE_NOMATCH,
+          `ccache principal ${unparsePrincipal(cachePrincipal)} does not match`,
+        );
+      }
+      throw noCred(
+        MINOR.KRB5_CC_NOTFOUND,
+        `Can't find client principal ${unparsePrincipal(desired)} in cache collection`,
+      );
+    }
+    const list = await ccache.list();
+    let expire = cacheExpiry(list, cachePrincipal);
+    const side: InitiatorSide = {
+      ccache,
+      name: Name.fromPrincipal(cachePrincipal),
+      expire,
+      clientKeytabName,
+    };
+    if (expire === 0) {
+      // An empty cache is usable only if a client keytab can fill it (KG_EMPTY_CCACHE otherwise).
+      const kt = await tryKeytab(clientKeytabName);
+      if (!kt?.entries.some((e) => principalEquals(e.principal, cachePrincipal))) {
+        throw noCred(MINOR.KG_EMPTY_CCACHE, 'credentials cache is empty');
+      }
+      expire = await refreshFromKeytab(side, kt);
+    }
+    return side;
+  }
+  // No cache: a client keytab can provide a TGT now (maybe_get_initial_cred).
+  const kt = await tryKeytab(clientKeytabName);
+  const entry = kt?.entries.find((e) => !desired || principalEquals(e.principal, desired));
+  if (!kt || !entry) {
+    // MIT: krb5_cccol_have_content -> KRB5_CC_NOTFOUND, or the cache's own KRB5_FCC_NOFILE.
+    throw noCred(
+      opts.ccache ? MINOR.KRB5_FCC_NOFILE : MINOR.KRB5_CC_NOTFOUND,
+      `No Kerberos credentials available (${ccache.name})`,
+    );
+  }
+  const side: InitiatorSide = {
+    ccache,
+    name: Name.fromPrincipal(entry.principal),
+    expire: 0,
+    clientKeytabName,
+  };
+  await refreshFromKeytab(side, kt);
+  return side;
+}
+
+/** Gets a TGT with the client keytab into the side's ccache (initialized for it). */
+async function refreshFromKeytab(side: InitiatorSide, kt: Keytab): Promise<number> {
+  const tgt = await getInitialTgt(side.name.principal, { keytab: kt });
+  await side.ccache.initialize(tgt.client);
+  await side.ccache.store(tgt);
+  side.expire = tgt.endtime;
+  return tgt.endtime;
+}
+
+function matchesHostbased(desired: Principal, have: Principal): boolean {
+  return desired.realm === '' && desired.components.every((c, i) => c === have.components[i]);
+}
+
+async function acquireAcceptor(opts: AcquireOptions): Promise<AcceptorSide> {
+  const keytabName =
+    opts.keytab ??
+    defaultKeytabName(process.env, {
+      defaultKeytabName: loadProfile().values('libdefaults', 'default_keytab_name')[0],
+    });
+  const name = opts.name;
+  let kt: Keytab | undefined;
+  try {
+    kt = await loadKeytab(keytabName);
+  } catch (e) {
+    // MIT: krb5_kt_have_content says KRB5_KT_NOTFOUND without a name; with one, the lookup's own
+    // error (ENOENT for a missing file).
+    if (name)
+      throw new GssError(
+        GSS_S_NO_CRED,
+        e instanceof GssError ? e.minor : 0,
+        `cannot read keytab ${keytabName}`,
+      );
+    kt = undefined;
+  }
+  if (name) {
+    const match = acceptorMatcher(name);
+    if (!kt?.entries.some((e) => match(e.principal))) {
+      throw new GssError(GSS_S_NO_CRED, MINOR.KG_KEYTAB_NOMATCH, `No key table entry found matching ${name}`);
+    }
+  } else if (!kt || kt.entries.length === 0) {
+    throw new GssError(GSS_S_NO_CRED, MINOR.KRB5_KT_NOTFOUND, `Keytab ${keytabName} is nonexistent or empty`);
+  }
+  return { keytabName, name, replayCache: opts.replayCache };
+}

@@ -1,0 +1,191 @@
+/**
+ * The body of the interprocess token: a fixed, big-endian, length-checked serialization of
+ * `ContextState` (docs/export-token.md, "Body"). No host-dependent layout; every length is
+ * bounded, every field validated on the way in, and nothing is left over.
+ */
+import type { Key } from '../../../crypto/key.js';
+import { redactKey } from '../../../crypto/redact.js';
+import { MINOR } from '../../../errors/minor.js';
+import { GSS_S_DEFECTIVE_TOKEN, GssError } from '../../../errors/status.js';
+import type { Principal } from '../../../krb5/principal.js';
+import { utf8 } from '../../../util/bytes.js';
+import { Reader } from '../../../util/reader.js';
+import type { ContextState, SeqStateRecord } from './context-state.js';
+
+const MAX_COMPONENTS = 16;
+const MAX_STRING = 1024;
+const MAX_KEY = 64;
+const U64 = (1n << 64n) - 1n;
+
+const KNOWN_FLAGS_MASK = 0x1ff | 0x8000;
+
+/** Grows as fields are appended; one allocation per doubling. */
+class Writer {
+  #buf = new Uint8Array(256);
+  #view = new DataView(this.#buf.buffer);
+  #len = 0;
+
+  #room(n: number): void {
+    if (this.#len + n <= this.#buf.length) return;
+    let size = this.#buf.length * 2;
+    while (size < this.#len + n) size *= 2;
+    const next = new Uint8Array(size);
+    next.set(this.#buf.subarray(0, this.#len));
+    this.#buf.fill(0); // the old buffer held key bytes
+    this.#buf = next;
+    this.#view = new DataView(next.buffer);
+  }
+  u8(v: number): void {
+    this.#room(1);
+    this.#buf[this.#len++] = v;
+  }
+  u32(v: number): void {
+    this.#room(4);
+    this.#view.setUint32(this.#len, v >>> 0);
+    this.#len += 4;
+  }
+  u64(v: bigint): void {
+    this.#room(8);
+    this.#view.setBigUint64(this.#len, BigInt.asUintN(64, v));
+    this.#len += 8;
+  }
+  bytes(b: Uint8Array): void {
+    this.u32(b.length);
+    this.#room(b.length);
+    this.#buf.set(b, this.#len);
+    this.#len += b.length;
+  }
+  /** The written bytes, in a buffer of exactly that size; the work buffer is wiped. */
+  finish(): Uint8Array {
+    const out = this.#buf.slice(0, this.#len);
+    this.#buf.fill(0);
+    return out;
+  }
+}
+
+function writePrincipal(w: Writer, p: Principal): void {
+  w.u32(p.nameType);
+  w.bytes(utf8(p.realm));
+  w.u32(p.components.length);
+  for (const c of p.components) w.bytes(utf8(c));
+}
+
+function writeKey(w: Writer, k: Key): void {
+  w.u32(k.enctype);
+  w.bytes(k.keyvalue);
+}
+
+/** Serializes the record (docs/export-token.md, "Body"). */
+export function encodeContextBody(s: ContextState): Uint8Array {
+  const w = new Writer();
+  w.u8(s.locallyInitiated ? 1 : 0);
+  w.u32(s.flags);
+  w.u64(BigInt(s.authTime));
+  w.u64(BigInt(s.endTime));
+  writePrincipal(w, s.initiatorName);
+  writePrincipal(w, s.acceptorName);
+  writeKey(w, s.sessionKey);
+  writeKey(w, s.subkey);
+  w.u8(s.acceptorSubkey ? 1 : 0);
+  if (s.acceptorSubkey) writeKey(w, s.acceptorSubkey);
+  w.u64(s.sendSeq);
+  const r = s.recv;
+  w.u8((r.doReplay ? 1 : 0) | (r.doSequence ? 2 : 0) | (r.wide ? 4 : 0));
+  w.u64(r.base);
+  w.u64(r.next);
+  w.u64(r.recvmap);
+  return w.finish();
+}
+
+function bad(what: string, minor: number = MINOR.G_BAD_TOK_HEADER): GssError {
+  return new GssError(GSS_S_DEFECTIVE_TOKEN, minor, `invalid exported context: ${what}`);
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+function readString(r: Reader, what: string): string {
+  const n = r.u32(what);
+  if (n > MAX_STRING) throw bad(`${what} too long`, MINOR.KG_BAD_LENGTH);
+  try {
+    return strictUtf8.decode(r.bytes(n, what));
+  } catch (e) {
+    if (e instanceof GssError) throw e;
+    throw bad(`${what} is not UTF-8`);
+  }
+}
+
+function readPrincipal(r: Reader, what: string): Principal {
+  const nameType = r.i32(`${what} name type`);
+  const realm = readString(r, `${what} realm`);
+  const n = r.u32(`${what} component count`);
+  if (n === 0 || n > MAX_COMPONENTS) throw bad(`${what} has ${n} components`, MINOR.KG_BAD_LENGTH);
+  const components: string[] = [];
+  for (let i = 0; i < n; i++) components.push(readString(r, `${what} component`));
+  return Object.freeze({ nameType, realm, components: Object.freeze(components) });
+}
+
+function readKey(r: Reader, what: string, keyLength: (enctype: number) => number): Key {
+  const enctype = r.i32(`${what} enctype`);
+  const n = r.u32(`${what} length`);
+  if (n > MAX_KEY) throw bad(`${what} too long`, MINOR.KG_BAD_LENGTH);
+  const keyvalue = r.bytes(n, what).slice();
+  if (keyLength(enctype) !== n) {
+    keyvalue.fill(0);
+    throw bad(`${what} does not fit its enctype`, MINOR.KG_BAD_LENGTH);
+  }
+  return Object.freeze(redactKey({ enctype, keyvalue }));
+}
+
+/**
+ * Parses a body. `keyLength` gives the key size of an enctype and throws GssError for one that
+ * is unknown or not allowed (the crypto profile lookup).
+ */
+export function decodeContextBody(body: Uint8Array, keyLength: (enctype: number) => number): ContextState {
+  const r = new Reader(body, (what) => bad(`truncated (${what})`, MINOR.KG_BAD_LENGTH));
+  const initiated = r.u8('locally-initiated');
+  if (initiated > 1) throw bad('locally-initiated is not a boolean');
+  const flags = r.u32('flags');
+  if ((flags & ~KNOWN_FLAGS_MASK) !== 0) throw bad('unknown context flags');
+  const authTime = r.u64('authtime');
+  const endTime = r.u64('endtime');
+  if (authTime > BigInt(Number.MAX_SAFE_INTEGER) || endTime > BigInt(Number.MAX_SAFE_INTEGER)) {
+    throw bad('time out of range');
+  }
+  const initiatorName = readPrincipal(r, 'initiator name');
+  const acceptorName = readPrincipal(r, 'acceptor name');
+  const sessionKey = readKey(r, 'session key', keyLength);
+  const subkey = readKey(r, 'subkey', keyLength);
+  const hasAcceptorSubkey = r.u8('acceptor-subkey flag');
+  if (hasAcceptorSubkey > 1) throw bad('acceptor-subkey flag is not a boolean');
+  const acceptorSubkey = hasAcceptorSubkey ? readKey(r, 'acceptor subkey', keyLength) : undefined;
+  const sendSeq = r.u64('send sequence number');
+  const seqFlags = r.u8('sequence flags');
+  if ((seqFlags & ~7) !== 0) throw bad('unknown sequence flags');
+  const recv: SeqStateRecord = {
+    doReplay: (seqFlags & 1) !== 0,
+    doSequence: (seqFlags & 2) !== 0,
+    wide: (seqFlags & 4) !== 0,
+    base: r.u64('receive base'),
+    next: r.u64('receive next'),
+    recvmap: r.u64('receive bitmap'),
+  };
+  if (!recv.wide && (recv.base > 0xffffffffn || recv.next > 0xffffffffn)) {
+    throw bad('32-bit sequence state out of range');
+  }
+  if (recv.next > U64) throw bad('sequence state out of range');
+  r.end('trailing bytes after the context');
+  const state: ContextState = {
+    locallyInitiated: initiated === 1,
+    flags,
+    initiatorName,
+    acceptorName,
+    authTime: Number(authTime),
+    endTime: Number(endTime),
+    sessionKey,
+    subkey,
+    sendSeq,
+    recv,
+  };
+  if (acceptorSubkey) state.acceptorSubkey = acceptorSubkey;
+  return state;
+}
