@@ -1,8 +1,9 @@
 /**
- * SecurityContext: the public handle of a Kerberos GSS context (RFC 2743 2.2). Establishment
- * runs the initiator (./init.ts) or acceptor (./accept.ts) state machine; once established, all
- * state is one ContextState record (./context-state.ts) that the per-message functions
- * (./tokens/) work on and that export.ts serializes through ./context-internal.ts.
+ * SecurityContext: the public handle of a GSS context (RFC 2743 2.2). Establishment runs the
+ * Kerberos mechanism's initiator or acceptor state machine (../mech/krb5/establish/); once
+ * established, all state is one ContextState record (../mech/krb5/context-state.ts) that the
+ * per-message functions (../mech/krb5/tokens/) work on and that ./export.ts serializes through
+ * ./context-internal.ts.
  */
 import { forgetDerivedKeys } from '../../crypto/index.js';
 import { redactKey } from '../../crypto/redact.js';

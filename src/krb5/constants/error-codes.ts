@@ -1,6 +1,6 @@
 /**
  * RFC 4120 7.5.9 KRB-ERROR error codes (numbers only). The messages are MIT's, in
- * src/gssapi/minor.ts: error-code e is the minor status KRB5_ERR_BASE + e (`krbErrorMinor`).
+ * src/errors/minor.ts: error-code e is the minor status KRB5_ERR_BASE + e (`krbErrorMinor`).
  */
 import { KRB5_ERR_BASE } from '../../errors/minor.js';
 

@@ -1,5 +1,5 @@
 /**
- * The acceptor's cache of decrypted tickets (src/gssapi/ticket-cache.ts): hits only for the same
+ * The acceptor's cache of decrypted tickets (src/gssapi/mech/krb5/establish/ticket-cache.ts): hits only for the same
  * ciphertext under the same keytab Key object, bounded per key, and safe with context deletion
  * (a context's session key is its own copy: deleting a context must not wipe the cached key
  * that later AP-REQs with the same ticket use).
