@@ -4,6 +4,7 @@
  * by the bytes, as MIT's kg_checksum_channel_bindings; sixteen zero bytes without bindings.
  */
 import { md5 } from '../../../../crypto/index.js';
+import { concat } from '../../../../util/bytes.js';
 import type { ChannelBindings } from '../../../bindings.js';
 import { CB_MD5_LEN } from './checksum.js';
 
@@ -21,23 +22,16 @@ export function channelBindingsHash(cb: ChannelBindings | undefined): Uint8Array
   const ia = cb.initiatorAddress ?? EMPTY;
   const aa = cb.acceptorAddress ?? EMPTY;
   const ad = cb.applicationData ?? EMPTY;
-  const parts = [
-    u32le(cb.initiatorAddrType ?? 0),
-    u32le(ia.length),
-    ia,
-    u32le(cb.acceptorAddrType ?? 0),
-    u32le(aa.length),
-    aa,
-    u32le(ad.length),
-    ad,
-  ];
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const buf = new Uint8Array(n);
-  let off = 0;
-  for (const p of parts) {
-    buf.set(p, off);
-    off += p.length;
-  }
-  return md5(buf);
+  return md5(
+    concat(
+      u32le(cb.initiatorAddrType ?? 0),
+      u32le(ia.length),
+      ia,
+      u32le(cb.acceptorAddrType ?? 0),
+      u32le(aa.length),
+      aa,
+      u32le(ad.length),
+      ad,
+    ),
+  );
 }
