@@ -25,6 +25,7 @@ export const LAYERS = [
   ['gssapi/export', 'the interprocess token format'],
   ['gssapi/context', 'the SecurityContext handle, export and import'],
   ['gssapi/rfc2744', 'the C-shaped facade'],
+  ['kerberos', "npm `kerberos` 7's API (gssapi-ts/kerberos)"],
   ['sample', "MIT gss-sample's protocol, server and client"],
   ['cli', 'the gss command'],
   ['index.ts', 'the package entry point'],

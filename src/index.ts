@@ -25,6 +25,23 @@ export type { ContextState, SeqStateRecord } from './gssapi/mech/krb5/context-st
 export type { UnwrapResult } from './gssapi/mech/krb5/tokens/wrap.js';
 export * from './gssapi/names/name-oids.js';
 export { Name } from './gssapi/names/names.js';
+// The API of npm `kerberos` 7 (also gssapi-ts/kerberos), so that `"kerberos": "npm:gssapi-ts@..."`
+// is a drop-in for the addon (docs/kerberos.md). Its GSS_C_* flags are those exported above.
+export {
+  checkPassword,
+  definedNapiVersion,
+  GSS_C_NO_OID,
+  GSS_MECH_OID_KRB5,
+  GSS_MECH_OID_SPNEGO,
+  type InitializeClientOptions,
+  initializeClient,
+  initializeServer,
+  KerberosClient,
+  KerberosServer,
+  principalDetails,
+  version,
+  type WrapOptions,
+} from './kerberos/index.js';
 export {
   type Kdc,
   type KdcPrincipalSpec,
