@@ -6,11 +6,10 @@
  * HTTP Negotiate test. All 24 tests must pass and none may be skipped.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type ApacheGssapi, apacheGssapiAvailable, startApacheGssapi } from '../harness/apache-gssapi.js';
+import { ensureBuild } from '../harness/build.js';
 import { execAsync, interopSkip, MIT_BIN, type Realm, startRealm } from '../harness/realm.js';
 
 const SUITE_DIR = resolve('test/compat/kerberos');
@@ -25,25 +24,6 @@ function skip(): string | false {
   return false;
 }
 
-/** The newest modification time under a source folder. */
-function newest(dir: string): number {
-  let t = 0;
-  for (const e of readdirSync(dir)) {
-    const p = join(dir, e);
-    const st = statSync(p);
-    t = Math.max(t, st.isDirectory() ? newest(p) : st.mtimeMs);
-  }
-  return t;
-}
-
-/** The shim loads the CommonJS build: build it when it is missing or older than the sources. */
-export function ensureBuild(): void {
-  const built = 'dist/cjs/kerberos/index.js';
-  if (!existsSync(built) || statSync(built).mtimeMs < newest('src')) {
-    execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
-  }
-}
-
 interface MochaJson {
   stats: { suites: number; tests: number; passes: number; pending: number; failures: number };
   failures: { fullTitle: string; err: { message?: string } }[];
@@ -56,7 +36,7 @@ describe('npm kerberos 7.0.0 test suite against gssapi-ts/kerberos', { skip: ski
   let env: NodeJS.ProcessEnv;
 
   before(async () => {
-    ensureBuild();
+    ensureBuild('dist/cjs/kerberos/index.js');
     realm = await startRealm({ realm: 'EXAMPLE.COM' });
     realm.kadmin(`addprinc -pw ${PASSWORD} ${USERNAME}`);
     const ccache = `FILE:${realm.dir}/administrator.ccache`;
