@@ -116,7 +116,12 @@ describe('MongoDB driver GSSAPI through gssapi-ts/kerberos', { skip: interopSkip
         ? { ok: 1 }
         : { authInfo: { authenticatedUsers: [{ user: conn.state.user, db: '$external' }] }, ok: 1 };
     }
-    return { ok: 0, code: 59, codeName: 'CommandNotFound', errmsg: `no such command: ${Object.keys(cmd)[0]}` };
+    return {
+      ok: 0,
+      code: 59,
+      codeName: 'CommandNotFound',
+      errmsg: `no such command: ${Object.keys(cmd)[0]}`,
+    };
   }
 
   before(async () => {
@@ -129,7 +134,11 @@ describe('MongoDB driver GSSAPI through gssapi-ts/kerberos', { skip: interopSkip
       saved[k] = process.env[k];
       process.env[k] = realm.env[k];
     }
-    acceptor = await Credentials.acquire({ usage: 'accept', keytab, name: Name.hostbased('mongodb@localhost') });
+    acceptor = await Credentials.acquire({
+      usage: 'accept',
+      keytab,
+      name: Name.hostbased('mongodb@localhost'),
+    });
     server = await startMongoWireServer(handle);
   });
 
