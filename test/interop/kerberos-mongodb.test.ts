@@ -49,10 +49,8 @@ describe('MongoDB driver GSSAPI through gssapi-ts/kerberos', { skip: interopSkip
   const failures: string[] = [];
 
   async function sasl(cmd: Document, conn: WireConnection): Promise<Document> {
-    const conversations = (conn.state.conversations ??= new Map<number, Conversation>()) as Map<
-      number,
-      Conversation
-    >;
+    if (!conn.state.conversations) conn.state.conversations = new Map<number, Conversation>();
+    const conversations = conn.state.conversations as Map<number, Conversation>;
     if (cmd.saslStart) {
       assert.equal(cmd.mechanism, 'GSSAPI');
       assert.equal(cmd.$db, '$external');
