@@ -21,6 +21,30 @@ const NAMES = [
   'GSS_S_NO_CONTEXT',
 ];
 
+/** npm kerberos 7's exports (lib/index.js module.exports). */
+const KERBEROS_NAMES = [
+  'initializeClient',
+  'initializeServer',
+  'principalDetails',
+  'checkPassword',
+  'KerberosClient',
+  'KerberosServer',
+  'GSS_C_DELEG_FLAG',
+  'GSS_C_MUTUAL_FLAG',
+  'GSS_C_REPLAY_FLAG',
+  'GSS_C_SEQUENCE_FLAG',
+  'GSS_C_CONF_FLAG',
+  'GSS_C_INTEG_FLAG',
+  'GSS_C_ANON_FLAG',
+  'GSS_C_PROT_READY_FLAG',
+  'GSS_C_TRANS_FLAG',
+  'GSS_C_NO_OID',
+  'GSS_MECH_OID_KRB5',
+  'GSS_MECH_OID_SPNEGO',
+  'version',
+  'definedNapiVersion',
+];
+
 function nodeEval(args: string[]): string {
   return execFileSync(process.execPath, args, { encoding: 'utf8', cwd: process.cwd() });
 }
@@ -28,7 +52,7 @@ function nodeEval(args: string[]): string {
 describe('package shape', () => {
   before(() => {
     const stale = (f: string) => !existsSync(f) || statSync(f).mtimeMs < statSync('src/index.ts').mtimeMs;
-    if (stale('dist/cjs/index.js') || stale('dist/esm/index.js')) {
+    if (stale('dist/cjs/index.js') || stale('dist/esm/index.js') || stale('dist/cjs/kerberos/index.js')) {
       execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
     }
   });
@@ -58,6 +82,24 @@ describe('package shape', () => {
       `const { GssError, GSS_S_NO_CONTEXT } = require('gssapi-ts'); const e = new GssError(GSS_S_NO_CONTEXT); console.log(e.major, e.code, e instanceof Error)`,
     ]);
     assert.equal(out.trim(), '524288 GSS_S_NO_CONTEXT true');
+  });
+
+  it("gssapi-ts/kerberos resolves for require() and import, with npm kerberos 7's names", () => {
+    const names = JSON.stringify(KERBEROS_NAMES);
+    const cjs = nodeEval([
+      '-e',
+      `const k = require('gssapi-ts/kerberos'); console.log(JSON.stringify(${names}.map((n) => typeof k[n])), require.resolve('gssapi-ts/kerberos'), k.definedNapiVersion())`,
+    ]);
+    const [types, resolved, napi] = cjs.trim().split(' ');
+    assert.ok(!JSON.parse(types).includes('undefined'), cjs);
+    assert.match(resolved, /dist\/cjs\/kerberos\/index\.js$/);
+    assert.equal(napi, '9');
+    const esm = nodeEval([
+      '--input-type=module',
+      '-e',
+      `const k = await import('gssapi-ts/kerberos'); const g = await import('gssapi-ts'); console.log(JSON.stringify(${names}.map((n) => typeof k[n] !== 'undefined' && k[n] === g[n])))`,
+    ]);
+    assert.ok(!JSON.parse(esm).includes(false), esm);
   });
 
   it('ships type declarations and a gss bin that runs', () => {
