@@ -40,6 +40,10 @@ const states = new WeakMap<KerberosClient, ClientState>();
 
 interface ClientState {
   context: SecurityContext;
+  /** Makes the context again: MIT resets the handle when establishment fails. */
+  restart: () => SecurityContext;
+  /** No step taken on `context` yet (MIT's GSS_C_NO_CONTEXT). */
+  fresh: boolean;
   username: string | null;
   response: string | null;
   responseConf: number;
@@ -66,8 +70,16 @@ function toObject(value: unknown): Record<string, unknown> {
 
 export class KerberosClient {
   /** @internal Made by initializeClient. */
-  constructor(context: SecurityContext) {
-    states.set(this, { context, username: null, response: null, responseConf: 0, contextComplete: false });
+  constructor(restart: () => SecurityContext) {
+    states.set(this, {
+      context: restart(),
+      restart,
+      fresh: true,
+      username: null,
+      response: null,
+      responseConf: 0,
+      contextComplete: false,
+    });
   }
 
   /** The initiator's name once the context is complete, else null. */
@@ -91,7 +103,9 @@ export class KerberosClient {
     requireString(challenge, 'challenge');
     const s = stateOf(this);
     s.response = null;
-    const input = challenge === '' ? undefined : decodeBase64(challenge).bytes;
+    // MIT's gss_init_sec_context starts a new context without looking at the input token.
+    const input = s.fresh || challenge === '' ? undefined : decodeBase64(challenge).bytes;
+    s.fresh = false;
     try {
       const out = await s.context.step(input);
       if (out && out.length > 0) s.response = encodeBase64(out);
@@ -101,6 +115,12 @@ export class KerberosClient {
       }
       return s.response;
     } catch (e) {
+      // A failed establishment step deletes MIT's context and clears the handle, so the next
+      // step starts over with a new AP-REQ (the driver's retries rely on nothing else).
+      if (!s.context.isEstablished) {
+        s.context = s.restart();
+        s.fresh = true;
+      }
       throw addonError(e);
     }
   }
@@ -175,15 +195,16 @@ export async function initializeClient(
     const credentials = principal
       ? await Credentials.acquire({ usage: 'initiate', name: Name.user(principal) })
       : undefined;
-    const context = SecurityContext.initiate({
-      target,
-      credentials,
-      mutual: (flags & GSS_C_MUTUAL_FLAG) !== 0,
-      replayDetection: (flags & GSS_C_REPLAY_FLAG) !== 0,
-      sequence: (flags & GSS_C_SEQUENCE_FLAG) !== 0,
-      delegate: (flags & GSS_C_DELEG_FLAG) !== 0,
-    });
-    return new KerberosClient(context);
+    return new KerberosClient(() =>
+      SecurityContext.initiate({
+        target,
+        credentials,
+        mutual: (flags & GSS_C_MUTUAL_FLAG) !== 0,
+        replayDetection: (flags & GSS_C_REPLAY_FLAG) !== 0,
+        sequence: (flags & GSS_C_SEQUENCE_FLAG) !== 0,
+        delegate: (flags & GSS_C_DELEG_FLAG) !== 0,
+      }),
+    );
   } catch (e) {
     throw addonError(e);
   }

@@ -183,6 +183,21 @@ describe('gssapi-ts/kerberos on the embedded KDC', () => {
     assert.match(spnego.message, /^An unsupported mechanism was requested: /);
   });
 
+  it('a failed establishment step starts over, as MIT clears the handle (the driver retries)', async () => {
+    const { client, reply } = await establish();
+    const damaged = bytes(reply as string);
+    damaged[damaged.length - 3] ^= 1;
+    const e = await rejection(client.step(b64(damaged)));
+    assert.ok(e.cause instanceof GssError);
+    assert.equal(client.contextComplete, false);
+    // The next step is a new first step: MIT ignores the input token of a new context.
+    const token = await client.step(reply as string);
+    assert.ok(token);
+    const server = await kerberos.initializeServer(SERVICE);
+    await client.step((await server.step(token)) as string);
+    assert.equal(client.contextComplete, true);
+  });
+
   it('the parameter checks of lib/index.js, as TypeErrors', async () => {
     const bad = kerberos as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
     const cases: [Promise<unknown>, RegExp][] = [
