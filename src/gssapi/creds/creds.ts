@@ -6,7 +6,13 @@
 import { randomBytes } from '../../crypto/index.js';
 import { MINOR } from '../../errors/minor.js';
 import { GSS_S_NO_CRED, GssError } from '../../errors/status.js';
-import { type CachedCredential, type CredentialCache, resolveCcache } from '../../krb5/ccache/index.js';
+import {
+  type CachedCredential,
+  type CcacheContents,
+  type CredentialCache,
+  isRemoved,
+  resolveCcache,
+} from '../../krb5/ccache/index.js';
 import { loadKeytab } from '../../krb5/keytab/cache.js';
 import {
   defaultClientKeytabName,
@@ -123,9 +129,10 @@ function internals(c: Credentials) {
   return i;
 }
 
-async function tryPrincipal(cc: CredentialCache): Promise<Principal | undefined> {
+/** The cache's contents (one read for the principal and the list), or undefined when there is none. */
+async function tryRead(cc: CredentialCache): Promise<CcacheContents | undefined> {
   try {
-    return await cc.getPrincipal();
+    return await cc.read();
   } catch (e) {
     if (e instanceof GssError && e.minor === MINOR.KRB5_FCC_NOFILE) return undefined;
     throw e;
@@ -165,7 +172,8 @@ async function acquireInitiator(opts: AcquireOptions): Promise<InitiatorSide> {
   }
   const ccache = resolveCcache(opts.ccache);
   const clientKeytabName = opts.clientKeytab ?? defaultClientKeytabName();
-  const cachePrincipal = await tryPrincipal(ccache);
+  const contents = await tryRead(ccache);
+  const cachePrincipal = contents?.principal;
   if (cachePrincipal) {
     if (desired && !principalEquals(desired, cachePrincipal) && !matchesHostbased(desired, cachePrincipal)) {
       // An explicit cache is checked against the name (scan_ccache); the default one is searched
@@ -181,7 +189,7 @@ async function acquireInitiator(opts: AcquireOptions): Promise<InitiatorSide> {
         `Can't find client principal ${unparsePrincipal(desired)} in cache collection`,
       );
     }
-    const list = await ccache.list();
+    const list = (contents as CcacheContents).credentials.filter((c) => !isRemoved(c));
     let expire = cacheExpiry(list, cachePrincipal);
     const side: InitiatorSide = {
       ccache,

@@ -6,6 +6,7 @@
 import { readFile, unlink } from 'node:fs/promises';
 import { MINOR } from '../../errors/minor.js';
 import { GSS_S_FAILURE, GSS_S_NO_CRED, GssError } from '../../errors/status.js';
+import { FileStamp } from '../../util/file-stamp.js';
 import { expandPathTokens, ioError, writeFileAtomic } from '../config/files.js';
 import type { Principal } from '../principal.js';
 import {
@@ -82,6 +83,25 @@ abstract class BaseCache implements CredentialCache {
   }
 }
 
+interface ParsedFile {
+  readonly stamp: FileStamp;
+  /** Bumped at each change seen, so that a read begun before a later change is not kept. */
+  generation: number;
+  contents: CcacheContents | undefined;
+}
+
+const parsedFiles = new Map<string, ParsedFile>();
+
+function withOwnKeys(cc: CcacheContents): CcacheContents {
+  return {
+    ...cc,
+    credentials: cc.credentials.map((c) => ({
+      ...c,
+      key: { enctype: c.key.enctype, keyvalue: c.key.keyvalue.slice() },
+    })),
+  };
+}
+
 class FileCache extends BaseCache {
   readonly type = 'FILE';
   readonly name: string;
@@ -89,7 +109,31 @@ class FileCache extends BaseCache {
     super();
     this.name = `FILE:${path}`;
   }
+  /**
+   * The parsed file, kept while it is unchanged (one fstat per read, util/file-stamp.ts): a
+   * client reads its cache two or three times per context, and parsing dominated
+   * initializeClient + step in bench/kerberos.ts. Callers get their own copies of the keys (a
+   * deleted context wipes its session key, which came from here).
+   */
   async read(): Promise<CcacheContents> {
+    let e = parsedFiles.get(this.path);
+    if (!e) {
+      e = { stamp: new FileStamp(this.path), generation: 0, contents: undefined };
+      parsedFiles.set(this.path, e);
+    }
+    if (e.stamp.changed()) {
+      e.generation++;
+      e.contents = undefined;
+    } else if (e.contents && e.stamp.present) {
+      return withOwnKeys(e.contents);
+    }
+    const generation = e.generation;
+    const contents = await this.#readFile();
+    // Kept only for a file that exists and did not change again while it was read.
+    if (e.stamp.present && e.generation === generation) e.contents = contents;
+    return withOwnKeys(contents);
+  }
+  async #readFile(): Promise<CcacheContents> {
     let bytes: Uint8Array;
     try {
       bytes = await readFile(this.path);
