@@ -90,7 +90,28 @@ interface ParsedFile {
   contents: CcacheContents | undefined;
 }
 
+/**
+ * Most recently read first out: each entry holds a descriptor open (file-stamp.ts), and a server
+ * that writes one FILE cache per delegating user would otherwise keep one per user forever.
+ */
 const parsedFiles = new Map<string, ParsedFile>();
+export const PARSED_CCACHE_LIMIT = 32;
+
+function parsedFile(path: string): ParsedFile {
+  let e = parsedFiles.get(path);
+  if (e) {
+    parsedFiles.delete(path); // re-inserted below: Map order is the recency order
+  } else {
+    e = { stamp: new FileStamp(path), generation: 0, contents: undefined };
+    if (parsedFiles.size >= PARSED_CCACHE_LIMIT) {
+      const [oldest, old] = parsedFiles.entries().next().value as [string, ParsedFile];
+      old.stamp.close();
+      parsedFiles.delete(oldest);
+    }
+  }
+  parsedFiles.set(path, e);
+  return e;
+}
 
 function withOwnKeys(cc: CcacheContents): CcacheContents {
   return {
@@ -116,11 +137,7 @@ class FileCache extends BaseCache {
    * deleted context wipes its session key, which came from here).
    */
   async read(): Promise<CcacheContents> {
-    let e = parsedFiles.get(this.path);
-    if (!e) {
-      e = { stamp: new FileStamp(this.path), generation: 0, contents: undefined };
-      parsedFiles.set(this.path, e);
-    }
+    const e = parsedFile(this.path);
     if (e.stamp.changed()) {
       e.generation++;
       e.contents = undefined;

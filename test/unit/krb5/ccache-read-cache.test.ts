@@ -5,12 +5,13 @@
  * context) leaves the next read intact.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { MINOR } from '../../../src/errors/minor.js';
 import { GssError } from '../../../src/errors/status.js';
+import { PARSED_CCACHE_LIMIT } from '../../../src/krb5/ccache/cache.js';
 import { type CachedCredential, encodeCcache, resolveCcache } from '../../../src/krb5/ccache/index.js';
 import { parsePrincipal } from '../../../src/krb5/principal.js';
 
@@ -69,5 +70,18 @@ describe('FILE ccache reads, cached by file identity', () => {
     await assert.rejects(cc.list(), (e) => e instanceof GssError && e.minor === MINOR.KRB5_FCC_NOFILE);
     writeFileSync(path, file([cred('krbtgt/R@R', 4)]));
     assert.equal((await cc.list())[0].key.keyvalue[0], 4);
+  });
+
+  it('holds at most PARSED_CCACHE_LIMIT files open, however many caches are read', async () => {
+    const openFds = () => readdirSync('/proc/self/fd').length;
+    const before = openFds();
+    for (let i = 0; i < PARSED_CCACHE_LIMIT * 3; i++) {
+      const p = join(dir, `many-${i}`);
+      writeFileSync(p, file([cred('krbtgt/R@R', i)]));
+      assert.equal((await resolveCcache(p).list())[0].key.keyvalue[0], i);
+    }
+    assert.ok(openFds() - before <= PARSED_CCACHE_LIMIT, `${openFds() - before} more descriptors`);
+    // An evicted file is read again correctly.
+    assert.equal((await resolveCcache(join(dir, 'many-0')).list())[0].key.keyvalue[0], 0);
   });
 });
