@@ -27,6 +27,9 @@ export const LAYERS = [
   ['gssapi/rfc2744', 'the C-shaped facade'],
   ['kerberos', "npm `kerberos` 7's API (gssapi-ts/kerberos)"],
   ['sample', "MIT gss-sample's protocol, server and client"],
+  ['sasl', 'SASL GSSAPI (RFC 4752): client and server engines, security layer'],
+  ['pg', 'node-postgres: GSS encryption and authentication through its stream option'],
+  ['mysql2', "mysql2: MariaDB's auth_gssapi_client plugin"],
   ['cli', 'the gss command'],
   ['index.ts', 'the package entry point'],
 ];

@@ -110,4 +110,32 @@ describe('package shape', () => {
     assert.equal(r.status, 0);
     assert.match(r.stdout, /usage: gss <command>/);
   });
+
+  /** The integration subpaths and a name each must export, in both module systems. */
+  const SUBPATHS: Record<string, string[]> = {
+    'gssapi-ts/sasl': ['SaslGssapiClient', 'SaslGssapiServer', 'SaslSecurityLayer'],
+  };
+  for (const [sub, names] of Object.entries(SUBPATHS)) {
+    it(`${sub} resolves for require() and import with its names`, () => {
+      const cjs = nodeEval([
+        '-e',
+        `const m = require('${sub}'); console.log(JSON.stringify(${JSON.stringify(names)}.map((n) => typeof m[n])))`,
+      ]);
+      assert.deepEqual(
+        JSON.parse(cjs),
+        names.map(() => 'function'),
+        cjs,
+      );
+      const esm = nodeEval([
+        '--input-type=module',
+        '-e',
+        `const m = await import('${sub}'); console.log(JSON.stringify(${JSON.stringify(names)}.map((n) => typeof m[n])))`,
+      ]);
+      assert.deepEqual(
+        JSON.parse(esm),
+        names.map(() => 'function'),
+        esm,
+      );
+    });
+  }
 });
