@@ -114,6 +114,7 @@ describe('package shape', () => {
   /** The integration subpaths and a name each must export, in both module systems. */
   const SUBPATHS: Record<string, string[]> = {
     'gssapi-ts/sasl': ['SaslGssapiClient', 'SaslGssapiServer', 'SaslSecurityLayer'],
+    'gssapi-ts/pg': ['gssStream', 'PgGssStream'],
   };
   for (const [sub, names] of Object.entries(SUBPATHS)) {
     it(`${sub} resolves for require() and import with its names`, () => {
