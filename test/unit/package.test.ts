@@ -115,6 +115,7 @@ describe('package shape', () => {
   const SUBPATHS: Record<string, string[]> = {
     'gssapi-ts/sasl': ['SaslGssapiClient', 'SaslGssapiServer', 'SaslSecurityLayer'],
     'gssapi-ts/pg': ['gssStream', 'PgGssStream'],
+    'gssapi-ts/mysql2': ['gssapiAuthPlugin'],
   };
   for (const [sub, names] of Object.entries(SUBPATHS)) {
     it(`${sub} resolves for require() and import with its names`, () => {
