@@ -96,8 +96,12 @@ export class PgGssStream extends Duplex {
     socket.on('data', (d: Buffer) => this.#enqueue(new Uint8Array(d.buffer, d.byteOffset, d.byteLength)));
     socket.on('error', (e) => this.destroy(e));
     socket.on('end', () => this.#enqueue(undefined));
+    // As net.Socket: when the connection is gone the stream closes, which is what pg listens for.
     socket.on('close', () => {
-      if (!this.destroyed) this.#enqueue(undefined);
+      this.#enqueue(undefined);
+      this.#work = this.#work.then(() => {
+        this.destroy();
+      });
     });
     return this;
   }
@@ -169,7 +173,7 @@ export class PgGssStream extends Duplex {
   }
 
   #onEnd(): void {
-    if (this.destroyed) return;
+    if (this.destroyed || this.readableEnded) return;
     if (this.#phase === 'gssenc-reply' || this.#phase === 'handshake')
       throw new GssError(
         GSS_S_FAILURE,

@@ -48,6 +48,7 @@ export class SaslGssapiServer {
   readonly #maxBuffer: number;
   readonly #authorize: SaslAuthorize | undefined;
   #state: State = 'context';
+  #asked = false;
   #outcome: SaslOutcome | undefined;
 
   constructor(opts: SaslGssapiServerOptions = {}) {
@@ -70,6 +71,11 @@ export class SaslGssapiServer {
   async #step(response: Uint8Array): Promise<Uint8Array | undefined> {
     switch (this.#state) {
       case 'context': {
+        // RFC 4422 5: a client that sent no initial response gets an empty challenge first.
+        if (response.length === 0 && !this.#asked) {
+          this.#asked = true;
+          return new Uint8Array(0);
+        }
         const token = await this.#ctx.step(response);
         if (!this.#ctx.isEstablished) return token ?? new Uint8Array(0);
         // RFC 4752 3.1: a last context token goes out alone; the client answers it empty.

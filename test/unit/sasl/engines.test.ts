@@ -168,6 +168,15 @@ describe('SASL GSSAPI engines', () => {
     await assert.rejects(q.server.step(two), gss('GSS_S_DEFECTIVE_TOKEN', /exactly one layer/));
   });
 
+  it('asks for the initial response with an empty challenge when the client sent none', async () => {
+    const p = makePair(w.alice, w.acceptor);
+    assert.deepEqual(await p.server.step(new Uint8Array(0)), new Uint8Array(0));
+    const first = await p.client.step(new Uint8Array(0));
+    assert.ok(first.length > 0);
+    const apRep = await p.server.step(first);
+    assert.ok(apRep && apRep.length > 0);
+  });
+
   it('checks its options', () => {
     assert.throws(() => makePair(w.alice, w.acceptor, { layers: [] }), gss('GSS_S_FAILURE'));
     assert.throws(() => makePair(w.alice, w.acceptor, { maxBufferSize: 0x1000000 }), gss('GSS_S_FAILURE'));
