@@ -5,8 +5,10 @@
  * full establishment (service ticket cached), accept_sec_context alone (replay cache on), and
  * export+import, for aes256-cts-hmac-sha1-96 and the RFC 8009 enctypes.
  *
- *   node --import tsx bench/gss.ts [--seconds S] [--rounds N] [--enctypes 18,19,20] [--no-mit]
- *   (S: CPU seconds per slice and side, default 0.2; N: slices per cell, default 5)
+ *   node --import tsx bench/gss.ts [--seconds S] [--rounds N] [--enctypes 18,19,20] [--cells accept,...] [--raw] [--no-mit]
+ *   (S: CPU seconds per slice and side, default 0.2; N: slices per cell, default 5; --cells keeps
+ *   the cells whose key starts with one of the given measures, e.g. accept, establish, wrap-conf;
+ *   --raw also prints every slice's rate)
  *
  * Rates are per CPU second of each process (user + system). MIT's harness stays up and takes
  * one command per cell; each cell runs in alternating short slices (MIT, ours, MIT, ours, ...),
@@ -46,6 +48,8 @@ const seconds = Number(opt('--seconds', '0.2'));
 const rounds = Number(opt('--rounds', '5'));
 const enctypes = opt('--enctypes', '18,19,20').split(',').map(Number);
 const noMit = args.includes('--no-mit');
+const cellFilter = opt('--cells', '').split(',').filter(Boolean);
+const raw = args.includes('--raw');
 
 /** Cells in table order: key "measure size", a label, the target ratio (aes256-sha1), bytes per op. */
 const CELLS: { key: string; label: string; target?: number; bytes: number }[] = [
@@ -58,6 +62,11 @@ const CELLS: { key: string; label: string; target?: number; bytes: number }[] = 
   { key: 'accept 0', label: 'accept_sec_context alone', target: 1, bytes: 0 },
   { key: 'export 0', label: 'export+import (acceptor)', bytes: 0 },
 ];
+
+function cells(): typeof CELLS {
+  if (cellFilter.length === 0) return CELLS;
+  return CELLS.filter((c) => cellFilter.some((f) => c.key.startsWith(`${f} `)));
+}
 
 function target(size: number): number {
   return size >= 65536 ? 3 : size >= 1024 ? 1 : 0.5;
@@ -217,7 +226,7 @@ async function main(): Promise<void> {
       const ours = new Map<string, number[]>();
       const theirs = new Map<string, number[]>();
       try {
-        for (const c of CELLS) {
+        for (const c of cells()) {
           // Warm-up, untimed: V8 takes about a CPU second of establishments to reach its steady
           // state (measured: 0.9k/s in the first 0.2 s, 5k/s after 1.5 s); MIT's C needs none.
           const slow = c.key.startsWith('establish') || c.key.startsWith('accept');
@@ -259,12 +268,16 @@ function printTable(
   console.log(
     `${'measure'.padEnd(34)}${'ours'.padStart(11)}${'MIT'.padStart(11)}${'ours/MIT'.padStart(10)}${'target'.padStart(8)}`,
   );
-  for (const c of CELLS) {
+  for (const c of cells()) {
     const os = ours.get(c.key) ?? [];
     const ts = theirs.get(c.key) ?? [];
     const o = median(os);
     const t = ts.length ? median(ts) : undefined;
     const ratio = ts.length ? median(os.map((v, i) => v / ts[i])) : undefined;
+    if (raw)
+      console.log(
+        `raw ${c.key} ours ${os.map((v) => v.toFixed(0)).join(' ')} mit ${ts.map((v) => v.toFixed(0)).join(' ')}`,
+      );
     const tgt = c.target === undefined || e !== 18 ? '' : `>=${c.target}`;
     const mark =
       ratio !== undefined && c.target !== undefined && e === 18 && ratio < c.target ? ' MISSED' : '';

@@ -48,4 +48,7 @@ export {
   type StartKdcOptions,
   startKdc,
 } from './krb5/kdc/index.js';
-export { MemoryReplayCache, type ReplayCache, setDefaultReplayCache } from './krb5/rcache/memory.js';
+export { setDefaultReplayCache } from './krb5/rcache/default.js';
+export { FileReplayCache, type FileReplayCacheOptions } from './krb5/rcache/file.js';
+export { MemoryReplayCache } from './krb5/rcache/memory.js';
+export type { ReplayCache } from './krb5/rcache/replay-cache.js';

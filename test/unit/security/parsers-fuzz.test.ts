@@ -37,7 +37,9 @@ import { isResponseTooBig } from '../../../src/krb5/kdc-client/transport.js';
 import { parseKeytab } from '../../../src/krb5/keytab/format.js';
 import { encodeAuthorizationData } from '../../../src/krb5/messages/common.js';
 import * as M from '../../../src/krb5/messages/index.js';
+import { file2Store } from '../../../src/krb5/rcache/file2.js';
 import { decodeFrame, encodeFrame } from '../../../src/sample/protocol.js';
+import { memFile } from '../krb5/mem-file.js';
 import { checkCaptured, fixtureKeys, loadFixtures } from '../messages/captured.js';
 import { makePair } from '../tokens/context-pair.js';
 import { fuzzSync, garbage, type Mutant, mutants } from './fuzz-lib.js';
@@ -109,6 +111,24 @@ describe('files: keytab, ccache, krb5.conf', () => {
       fuzzSync(`parseKeytab ${f}`, mutants(fixture('files', f), 3), parseKeytab, FILE_FAILURE);
     });
   }
+  it('file2Store (MIT replay cache file): any bytes are a file, only GSS_S_FAILURE escapes', () => {
+    // A file MIT 1.20 wrote (test/fixtures/files/README.md); each mutant is probed for a tag it
+    // holds and for a new one, as the acceptor would.
+    const mit = fixture('files', 'mit.rcache2');
+    let at = 16;
+    while (at + 16 <= mit.length && mit.subarray(at + 12, at + 16).every((b) => b === 0)) at += 16;
+    const held = mit.slice(at, at + 12);
+    fuzzSync(
+      'file2Store',
+      mutants(mit, 5),
+      (b) => {
+        for (const tag of [held, new Uint8Array(12).fill(7)]) {
+          file2Store(memFile(b), tag, 1_800_000_000, 300, (n) => new Uint8Array(n));
+        }
+      },
+      FILE_FAILURE,
+    );
+  });
   it('parseCcache (alice.ccache): only GSS_S_FAILURE escapes', () => {
     fuzzSync('parseCcache', mutants(fixture('files', 'alice.ccache'), 4), parseCcache, FILE_FAILURE);
   });
