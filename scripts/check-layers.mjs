@@ -26,6 +26,7 @@ export const LAYERS = [
   ['gssapi/context', 'the SecurityContext handle, export and import'],
   ['gssapi/rfc2744', 'the C-shaped facade'],
   ['kerberos', "npm `kerberos` 7's API (gssapi-ts/kerberos)"],
+  ['fleet', 'several hosts: the sealed context store on Redis'],
   ['sample', "MIT gss-sample's protocol, server and client"],
   ['cli', 'the gss command'],
   ['index.ts', 'the package entry point'],

@@ -19,6 +19,7 @@ import {
   GSS_S_DEFECTIVE_TOKEN,
   GSS_S_FAILURE,
 } from '../../../src/errors/status.js';
+import { openStoredToken, sealStoredToken } from '../../../src/fleet/stored-token.js';
 import { encodeGssChecksum, parseGssChecksum } from '../../../src/gssapi/mech/krb5/establish/checksum.js';
 import {
   etypeNegotiationAuthdata,
@@ -128,6 +129,21 @@ describe('files: keytab, ccache, krb5.conf', () => {
       },
       FILE_FAILURE,
     );
+  });
+  it('openStoredToken (a context store value read from Redis): only GSS_S_DEFECTIVE_TOKEN escapes', () => {
+    const key = new Uint8Array(32).fill(9);
+    const value = sealStoredToken(key, 'gssapi-ts:ctx:x', new Uint8Array(300).fill(1));
+    const open = (b: Uint8Array) => openStoredToken(key, 'gssapi-ts:ctx:x', latin1.decode(b));
+    // The base64 text itself, and the bytes under it re-encoded (to reach the AEAD).
+    fuzzSync('openStoredToken text', mutants(enc.encode(value), 3), open, DEFECTIVE);
+    const raw = (b: Uint8Array) => openStoredToken(key, 'gssapi-ts:ctx:x', Buffer.from(b).toString('base64'));
+    fuzzSync(
+      'openStoredToken bytes',
+      mutants(new Uint8Array(Buffer.from(value, 'base64')), 3),
+      raw,
+      DEFECTIVE,
+    );
+    assert.deepEqual(openStoredToken(key, 'gssapi-ts:ctx:x', value), new Uint8Array(300).fill(1));
   });
   it('parseCcache (alice.ccache): only GSS_S_FAILURE escapes', () => {
     fuzzSync('parseCcache', mutants(fixture('files', 'alice.ccache'), 4), parseCcache, FILE_FAILURE);
