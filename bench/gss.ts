@@ -15,11 +15,9 @@
  * so both see the same machine state (a shared VM drifts by tens of percent within seconds). The
  * table shows the medians over the slices; the ratio is the median of the per-slice ratios.
  */
-import { type ChildProcessWithoutNullStreams, execFileSync, spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { getProfile, randomBytes } from '../src/crypto/index.js';
 import { Credentials } from '../src/gssapi/creds/creds.js';
 import { Name } from '../src/gssapi/names/names.js';
@@ -35,9 +33,9 @@ import {
   type Pair,
   type Side,
 } from './gss-ours.js';
+import { buildMit, MitHarness, TARGET_SERVICE } from './mit-harness.js';
 
 const SIZES = [16, 1024, 65536, 1048576];
-const TARGET_SERVICE = 'gsstest@localhost';
 
 const args = process.argv.slice(2);
 const opt = (name: string, dflt: string) => {
@@ -77,80 +75,6 @@ function sizeName(n: number): string {
 }
 
 const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[xs.length >> 1];
-
-/** Builds bench/mit-gss.c into `dir`; the executable's path, or why there is none. */
-function buildMit(dir: string): string | { skipped: string } {
-  if (noMit) return { skipped: 'skipped (--no-mit)' };
-  if (!existsSync('/usr/include/gssapi/gssapi_krb5.h')) {
-    return { skipped: 'skipped (no gssapi_krb5.h: apt-get install libkrb5-dev)' };
-  }
-  const exe = join(dir, 'mit-gss');
-  const src = fileURLToPath(new URL('./mit-gss.c', import.meta.url));
-  try {
-    execFileSync('gcc', ['-O2', '-o', exe, src, '-lgssapi_krb5', '-lkrb5'], { stdio: 'pipe' });
-  } catch (e) {
-    return { skipped: `build failed (${(e as Error).message.split('\n')[0]})` };
-  }
-  return exe;
-}
-
-/** MIT's harness, kept running: one command per cell slice, one line back. */
-class MitHarness {
-  readonly #child: ChildProcessWithoutNullStreams;
-  readonly #lines: string[] = [];
-  #waiting: ((line: string) => void) | undefined;
-  #buf = '';
-  #err = '';
-  #failed: ((e: Error) => void) | undefined;
-  #exited: Error | undefined;
-
-  constructor(exe: string, env: NodeJS.ProcessEnv) {
-    this.#child = spawn(exe, [TARGET_SERVICE], { env, stdio: ['pipe', 'pipe', 'pipe'] });
-    this.#child.stdout.setEncoding('utf8');
-    this.#child.stdout.on('data', (d: string) => {
-      this.#buf += d;
-      for (let i = this.#buf.indexOf('\n'); i >= 0; i = this.#buf.indexOf('\n')) {
-        const line = this.#buf.slice(0, i);
-        this.#buf = this.#buf.slice(i + 1);
-        const w = this.#waiting;
-        this.#waiting = undefined;
-        if (w) w(line);
-        else this.#lines.push(line);
-      }
-    });
-    this.#child.stderr.on('data', (d) => {
-      this.#err += String(d);
-    });
-    this.#child.once('exit', (code) => {
-      this.#exited = new Error(`mit-gss exited (${code}): ${this.#err.trim()}`);
-      this.#failed?.(this.#exited);
-    });
-  }
-
-  #next(): Promise<string> {
-    const l = this.#lines.shift();
-    if (l !== undefined) return Promise.resolve(l);
-    if (this.#exited) return Promise.reject(this.#exited);
-    return new Promise((resolve, reject) => {
-      this.#waiting = resolve;
-      this.#failed = reject;
-    });
-  }
-
-  async enctype(): Promise<number> {
-    return Number((await this.#next()).split(' ')[1]);
-  }
-
-  async cell(key: string): Promise<number> {
-    this.#child.stdin.write(`${key} ${seconds}\n`);
-    const f = (await this.#next()).split(' ');
-    return Number(f[2]);
-  }
-
-  close(): void {
-    this.#child.stdin.end();
-  }
-}
 
 async function oursCell(side: Side, pair: Pair, key: string, budget: number): Promise<number> {
   const [measure, size] = key.split(' ');
@@ -193,7 +117,7 @@ async function main(): Promise<void> {
   try {
     for (const k of ['KRB5_CONFIG', 'KRB5_KDC_PROFILE', 'KRB5RCACHEDIR'] as const)
       process.env[k] = realm.env[k];
-    const mit = buildMit(tmp);
+    const mit = buildMit(tmp, noMit);
     if (typeof mit !== 'string') console.log(`MIT krb5: ${mit.skipped}`);
     for (const e of enctypes) {
       const name = getProfile(e).name;
@@ -213,11 +137,15 @@ async function main(): Promise<void> {
       const pair = await establish(side);
       const harness =
         typeof mit === 'string'
-          ? new MitHarness(mit, {
-              ...realm.env,
-              KRB5CCNAME: `FILE:${mitCc}`,
-              KRB5_KTNAME: `FILE:${realm.keytabs.gsstest}`,
-            })
+          ? new MitHarness(
+              mit,
+              {
+                ...realm.env,
+                KRB5CCNAME: `FILE:${mitCc}`,
+                KRB5_KTNAME: `FILE:${realm.keytabs.gsstest}`,
+              },
+              seconds,
+            )
           : undefined;
       const enctypes = {
         ours: contextEnctype(pair.init),
