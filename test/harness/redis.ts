@@ -34,7 +34,9 @@ export interface RedisServer {
   stop(): Promise<void>;
 }
 
-export async function startRedis(opts: { durable?: boolean } = {}): Promise<RedisServer> {
+export async function startRedis(
+  opts: { durable?: boolean; appendfsync?: 'always' | 'everysec' } = {},
+): Promise<RedisServer> {
   const dir = mkdtempSync(join(tmpdir(), 'gssapi-ts-redis-'));
   const port = await freePort();
   const durable = opts.durable !== false;
@@ -47,7 +49,7 @@ export async function startRedis(opts: { durable?: boolean } = {}): Promise<Redi
     `logfile ${join(dir, 'redis.log')}`,
     'save ""',
     `appendonly ${durable ? 'yes' : 'no'}`,
-    'appendfsync always',
+    `appendfsync ${opts.appendfsync ?? 'always'}`,
   ].join('\n');
   writeFileSync(join(dir, 'redis.conf'), `${conf}\n`);
   let child: ChildProcess | undefined;
