@@ -22,12 +22,12 @@ import { GSS_S_FAILURE, GssError } from '../../errors/status.js';
 const HELPER = `
 use strict; use Fcntl;
 $| = 1;
-my $path = shift;
+my ($path, $nofollow) = @ARGV;
 my $fh;
 sub flk { pack('s s x4 q q l x4', $_[0], 0, 0, 0, 0) }
 while (defined(my $c = getc(STDIN))) {
   if ($c eq 'L') {
-    if (!sysopen($fh, $path, O_RDWR | O_CREAT | O_NOFOLLOW, 0600)) { printf "e %d %s\\n", $!+0, $!; next; }
+    if (!sysopen($fh, $path, O_RDWR | O_CREAT | ($nofollow ? O_NOFOLLOW : 0), 0600)) { printf "e %d %s\\n", $!+0, $!; next; }
     if (!fcntl($fh, F_SETLKW, flk(F_WRLCK))) { printf "e %d %s\\n", $!+0, $!; close($fh); next; }
     my @st = stat($fh);
     print "l $st[0] $st[1]\\n";
@@ -50,12 +50,15 @@ export interface LockedFile {
 /** One helper per cache file; `lock()` calls must not overlap (the cache queues its stores). */
 export class FileLock {
   readonly #path: string;
+  readonly #noFollow: boolean;
   #child: ChildProcessByStdio<Writable, Readable, null> | undefined;
   #buf = '';
   #waiter: { resolve: (line: string) => void; reject: (e: Error) => void } | undefined;
 
-  constructor(path: string) {
+  /** `noFollow`: open as MIT's dfl type does, refusing a symbolic link. */
+  constructor(path: string, noFollow: boolean) {
     this.#path = path;
+    this.#noFollow = noFollow;
   }
 
   /** Locks the file (waiting for MIT's acceptors and ours); resolves with the locked file's ids. */
@@ -100,7 +103,9 @@ export class FileLock {
         `replay cache file locking needs 64-bit Linux (this is ${process.platform}/${process.arch}); use lock: 'none' for one process alone`,
       );
     }
-    const child = spawn('perl', ['-e', HELPER, this.#path], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const child = spawn('perl', ['-e', HELPER, this.#path, this.#noFollow ? '1' : ''], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
     child.stdout.setEncoding('latin1');
     child.stdout.on('data', (d: string) => {
       this.#buf += d;

@@ -47,7 +47,7 @@ export class FileReplayCache implements ReplayCache {
   constructor(path: string, opts: FileReplayCacheOptions = {}) {
     this.path = path;
     this.#dfl = opts.dfl === true;
-    this.#lock = opts.lock === 'none' ? undefined : new FileLock(path);
+    this.#lock = opts.lock === 'none' ? undefined : new FileLock(path, this.#dfl);
   }
 
   checkAndStore(tag: Uint8Array, expiresAt: number, now: number): Promise<boolean> {

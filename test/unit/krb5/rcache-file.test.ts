@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -132,6 +132,21 @@ describe('FileReplayCache', () => {
       c.checkAndStore(tagOf(1), 10_000, 0),
       (e: unknown) => e instanceof GssError && e.minor === 2,
     );
+  });
+
+  it('refuses a symbolic link as the dfl type does (ELOOP), follows it for file2 as MIT does', async () => {
+    const target = join(dir, 'target.rcache2');
+    const link = join(dir, 'link.rcache2');
+    symlinkSync(target, link);
+    const dfl = new FileReplayCache(link, { dfl: true });
+    caches.push(dfl);
+    const now = Date.now();
+    await assert.rejects(
+      dfl.checkAndStore(tagOf(1), now + 300_000, now),
+      (e: unknown) => e instanceof GssError && e.minor === 40,
+    );
+    assert.equal(await open(link).checkAndStore(tagOf(1), now + 300_000, now), true);
+    assert.equal(await open(target).checkAndStore(tagOf(1), now + 300_000, now), false);
   });
 
   it('is MIT-compatible on a file written by the algorithm directly', async () => {
