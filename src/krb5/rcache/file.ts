@@ -4,8 +4,8 @@
  * service for the same principal) refuse each other's replays.
  *
  * Stores arriving while the lock is held wait in a queue and are all done under the next lock:
- * one helper round trip serves a burst of accepts. The file is opened for every batch, as MIT
- * opens it for every store, so a cache file that is removed and made again is followed.
+ * one helper round trip serves a burst of accepts. Our descriptor stays open while the helper
+ * locks the same file, so a cache file that is removed and made again is followed.
  */
 import { closeSync, constants, fstatSync, openSync, readSync, writeSync } from 'node:fs';
 import { randomBytes } from '../../crypto/index.js';
@@ -43,6 +43,9 @@ export class FileReplayCache implements ReplayCache {
   readonly #lock: FileLock | undefined;
   #queue: Pending[] = [];
   #busy = false;
+  #fd: number | undefined;
+  #dev = 0;
+  #ino = 0;
 
   constructor(path: string, opts: FileReplayCacheOptions = {}) {
     this.path = path;
@@ -59,9 +62,10 @@ export class FileReplayCache implements ReplayCache {
     });
   }
 
-  /** Stops the lock helper; a later store starts it again. */
+  /** Stops the lock helper and closes the file; a later store starts and opens them again. */
   close(): void {
     this.#lock?.close();
+    this.#closeFile();
   }
 
   async #drain(): Promise<void> {
@@ -72,8 +76,16 @@ export class FileReplayCache implements ReplayCache {
       let locked: LockedFile | undefined;
       try {
         locked = this.#lock ? await this.#lock.lock() : undefined;
-        this.#storeAll(batch, locked);
+        const fd = this.#openFile(locked);
+        for (const p of batch) {
+          try {
+            p.resolve(file2Store(this.#io(fd), p.tag, p.now, p.skew, randomBytes));
+          } catch (e) {
+            p.reject(ioError(e, `replay cache ${this.path}`));
+          }
+        }
       } catch (e) {
+        this.#closeFile();
         const err = ioError(e, `replay cache ${this.path}`);
         for (const p of batch) p.reject(err);
       } finally {
@@ -83,7 +95,16 @@ export class FileReplayCache implements ReplayCache {
     this.#busy = false;
   }
 
-  #storeAll(batch: readonly Pending[], locked: LockedFile | undefined): void {
+  /**
+   * Our descriptor for the file the helper locked. Kept open between batches while the helper's
+   * file is the same one (device and inode); a file removed and made again is opened afresh, as
+   * MIT opens the path for every store.
+   */
+  #openFile(locked: LockedFile | undefined): number {
+    if (this.#fd !== undefined && (!locked || (locked.dev === this.#dev && locked.ino === this.#ino))) {
+      return this.#fd;
+    }
+    this.#closeFile();
     const flags = constants.O_RDWR | constants.O_CREAT | (this.#dfl ? constants.O_NOFOLLOW : 0);
     const fd = openSync(this.path, flags, 0o600);
     try {
@@ -101,26 +122,32 @@ export class FileReplayCache implements ReplayCache {
           `Replay cache file ${this.path}`,
         );
       }
-      const file: RecordFile = {
-        read(position, length) {
-          const b = new Uint8Array(length);
-          return b.subarray(0, readSync(fd, b, 0, length, position));
-        },
-        write(position, bytes) {
-          if (writeSync(fd, bytes, 0, bytes.length, position) !== bytes.length) {
-            throw ioError({ errno: EIO, code: 'EIO', message: 'short write' }, 'replay cache');
-          }
-        },
-      };
-      for (const p of batch) {
-        try {
-          p.resolve(file2Store(file, p.tag, p.now, p.skew, randomBytes));
-        } catch (e) {
-          p.reject(ioError(e, `replay cache ${this.path}`));
-        }
-      }
-    } finally {
+      this.#dev = st.dev;
+      this.#ino = st.ino;
+    } catch (e) {
       closeSync(fd);
+      throw e;
     }
+    this.#fd = fd;
+    return fd;
+  }
+
+  #closeFile(): void {
+    if (this.#fd !== undefined) closeSync(this.#fd);
+    this.#fd = undefined;
+  }
+
+  #io(fd: number): RecordFile {
+    return {
+      read(position, length) {
+        const b = new Uint8Array(length);
+        return b.subarray(0, readSync(fd, b, 0, length, position));
+      },
+      write(position, bytes) {
+        if (writeSync(fd, bytes, 0, bytes.length, position) !== bytes.length) {
+          throw ioError({ errno: EIO, code: 'EIO', message: 'short write' }, 'replay cache');
+        }
+      },
+    };
   }
 }
