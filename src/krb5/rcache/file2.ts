@@ -16,7 +16,7 @@
 import { GSS_S_FAILURE, GssError } from '../../errors/status.js';
 import { mod64, siphash24 } from './siphash.js';
 
-export const SEED_LEN = 16;
+const SEED_LEN = 16;
 const TAG_LEN = 12;
 const RECORD_LEN = TAG_LEN + 4;
 const FIRST_TABLE_RECORDS = 1023;
