@@ -5,19 +5,19 @@
  * full establishment (service ticket cached), accept_sec_context alone (replay cache on), and
  * export+import, for aes256-cts-hmac-sha1-96 and the RFC 8009 enctypes.
  *
- *   node --import tsx bench/gss.ts [--seconds S] [--rounds N] [--enctypes 18,19,20] [--no-mit]
- *   (S: CPU seconds per slice and side, default 0.2; N: slices per cell, default 5)
+ *   node --import tsx bench/gss.ts [--seconds S] [--rounds N] [--enctypes 18,19,20] [--cells accept,...] [--raw] [--no-mit]
+ *   (S: CPU seconds per slice and side, default 0.2; N: slices per cell, default 5; --cells keeps
+ *   the cells whose key starts with one of the given measures, e.g. accept, establish, wrap-conf;
+ *   --raw also prints every slice's rate)
  *
  * Rates are per CPU second of each process (user + system). MIT's harness stays up and takes
  * one command per cell; each cell runs in alternating short slices (MIT, ours, MIT, ours, ...),
  * so both see the same machine state (a shared VM drifts by tens of percent within seconds). The
  * table shows the medians over the slices; the ratio is the median of the per-slice ratios.
  */
-import { type ChildProcessWithoutNullStreams, execFileSync, spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { getProfile, randomBytes } from '../src/crypto/index.js';
 import { Credentials } from '../src/gssapi/creds/creds.js';
 import { Name } from '../src/gssapi/names/names.js';
@@ -33,9 +33,9 @@ import {
   type Pair,
   type Side,
 } from './gss-ours.js';
+import { buildMit, MitHarness, TARGET_SERVICE } from './mit-harness.js';
 
 const SIZES = [16, 1024, 65536, 1048576];
-const TARGET_SERVICE = 'gsstest@localhost';
 
 const args = process.argv.slice(2);
 const opt = (name: string, dflt: string) => {
@@ -46,6 +46,8 @@ const seconds = Number(opt('--seconds', '0.2'));
 const rounds = Number(opt('--rounds', '5'));
 const enctypes = opt('--enctypes', '18,19,20').split(',').map(Number);
 const noMit = args.includes('--no-mit');
+const cellFilter = opt('--cells', '').split(',').filter(Boolean);
+const raw = args.includes('--raw');
 
 /** Cells in table order: key "measure size", a label, the target ratio (aes256-sha1), bytes per op. */
 const CELLS: { key: string; label: string; target?: number; bytes: number }[] = [
@@ -59,6 +61,11 @@ const CELLS: { key: string; label: string; target?: number; bytes: number }[] = 
   { key: 'export 0', label: 'export+import (acceptor)', bytes: 0 },
 ];
 
+function cells(): typeof CELLS {
+  if (cellFilter.length === 0) return CELLS;
+  return CELLS.filter((c) => cellFilter.some((f) => c.key.startsWith(`${f} `)));
+}
+
 function target(size: number): number {
   return size >= 65536 ? 3 : size >= 1024 ? 1 : 0.5;
 }
@@ -68,80 +75,6 @@ function sizeName(n: number): string {
 }
 
 const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[xs.length >> 1];
-
-/** Builds bench/mit-gss.c into `dir`; the executable's path, or why there is none. */
-function buildMit(dir: string): string | { skipped: string } {
-  if (noMit) return { skipped: 'skipped (--no-mit)' };
-  if (!existsSync('/usr/include/gssapi/gssapi_krb5.h')) {
-    return { skipped: 'skipped (no gssapi_krb5.h: apt-get install libkrb5-dev)' };
-  }
-  const exe = join(dir, 'mit-gss');
-  const src = fileURLToPath(new URL('./mit-gss.c', import.meta.url));
-  try {
-    execFileSync('gcc', ['-O2', '-o', exe, src, '-lgssapi_krb5', '-lkrb5'], { stdio: 'pipe' });
-  } catch (e) {
-    return { skipped: `build failed (${(e as Error).message.split('\n')[0]})` };
-  }
-  return exe;
-}
-
-/** MIT's harness, kept running: one command per cell slice, one line back. */
-class MitHarness {
-  readonly #child: ChildProcessWithoutNullStreams;
-  readonly #lines: string[] = [];
-  #waiting: ((line: string) => void) | undefined;
-  #buf = '';
-  #err = '';
-  #failed: ((e: Error) => void) | undefined;
-  #exited: Error | undefined;
-
-  constructor(exe: string, env: NodeJS.ProcessEnv) {
-    this.#child = spawn(exe, [TARGET_SERVICE], { env, stdio: ['pipe', 'pipe', 'pipe'] });
-    this.#child.stdout.setEncoding('utf8');
-    this.#child.stdout.on('data', (d: string) => {
-      this.#buf += d;
-      for (let i = this.#buf.indexOf('\n'); i >= 0; i = this.#buf.indexOf('\n')) {
-        const line = this.#buf.slice(0, i);
-        this.#buf = this.#buf.slice(i + 1);
-        const w = this.#waiting;
-        this.#waiting = undefined;
-        if (w) w(line);
-        else this.#lines.push(line);
-      }
-    });
-    this.#child.stderr.on('data', (d) => {
-      this.#err += String(d);
-    });
-    this.#child.once('exit', (code) => {
-      this.#exited = new Error(`mit-gss exited (${code}): ${this.#err.trim()}`);
-      this.#failed?.(this.#exited);
-    });
-  }
-
-  #next(): Promise<string> {
-    const l = this.#lines.shift();
-    if (l !== undefined) return Promise.resolve(l);
-    if (this.#exited) return Promise.reject(this.#exited);
-    return new Promise((resolve, reject) => {
-      this.#waiting = resolve;
-      this.#failed = reject;
-    });
-  }
-
-  async enctype(): Promise<number> {
-    return Number((await this.#next()).split(' ')[1]);
-  }
-
-  async cell(key: string): Promise<number> {
-    this.#child.stdin.write(`${key} ${seconds}\n`);
-    const f = (await this.#next()).split(' ');
-    return Number(f[2]);
-  }
-
-  close(): void {
-    this.#child.stdin.end();
-  }
-}
 
 async function oursCell(side: Side, pair: Pair, key: string, budget: number): Promise<number> {
   const [measure, size] = key.split(' ');
@@ -184,7 +117,7 @@ async function main(): Promise<void> {
   try {
     for (const k of ['KRB5_CONFIG', 'KRB5_KDC_PROFILE', 'KRB5RCACHEDIR'] as const)
       process.env[k] = realm.env[k];
-    const mit = buildMit(tmp);
+    const mit = buildMit(tmp, noMit);
     if (typeof mit !== 'string') console.log(`MIT krb5: ${mit.skipped}`);
     for (const e of enctypes) {
       const name = getProfile(e).name;
@@ -204,11 +137,15 @@ async function main(): Promise<void> {
       const pair = await establish(side);
       const harness =
         typeof mit === 'string'
-          ? new MitHarness(mit, {
-              ...realm.env,
-              KRB5CCNAME: `FILE:${mitCc}`,
-              KRB5_KTNAME: `FILE:${realm.keytabs.gsstest}`,
-            })
+          ? new MitHarness(
+              mit,
+              {
+                ...realm.env,
+                KRB5CCNAME: `FILE:${mitCc}`,
+                KRB5_KTNAME: `FILE:${realm.keytabs.gsstest}`,
+              },
+              seconds,
+            )
           : undefined;
       const enctypes = {
         ours: contextEnctype(pair.init),
@@ -217,7 +154,7 @@ async function main(): Promise<void> {
       const ours = new Map<string, number[]>();
       const theirs = new Map<string, number[]>();
       try {
-        for (const c of CELLS) {
+        for (const c of cells()) {
           // Warm-up, untimed: V8 takes about a CPU second of establishments to reach its steady
           // state (measured: 0.9k/s in the first 0.2 s, 5k/s after 1.5 s); MIT's C needs none.
           const slow = c.key.startsWith('establish') || c.key.startsWith('accept');
@@ -259,12 +196,16 @@ function printTable(
   console.log(
     `${'measure'.padEnd(34)}${'ours'.padStart(11)}${'MIT'.padStart(11)}${'ours/MIT'.padStart(10)}${'target'.padStart(8)}`,
   );
-  for (const c of CELLS) {
+  for (const c of cells()) {
     const os = ours.get(c.key) ?? [];
     const ts = theirs.get(c.key) ?? [];
     const o = median(os);
     const t = ts.length ? median(ts) : undefined;
     const ratio = ts.length ? median(os.map((v, i) => v / ts[i])) : undefined;
+    if (raw)
+      console.log(
+        `raw ${c.key} ours ${os.map((v) => v.toFixed(0)).join(' ')} mit ${ts.map((v) => v.toFixed(0)).join(' ')}`,
+      );
     const tgt = c.target === undefined || e !== 18 ? '' : `>=${c.target}`;
     const mark =
       ratio !== undefined && c.target !== undefined && e === 18 && ratio < c.target ? ' MISSED' : '';

@@ -26,6 +26,7 @@ export const LAYERS = [
   ['gssapi/context', 'the SecurityContext handle, export and import'],
   ['gssapi/rfc2744', 'the C-shaped facade'],
   ['kerberos', "npm `kerberos` 7's API (gssapi-ts/kerberos)"],
+  ['fleet', 'several hosts: the sealed context store on Redis'],
   ['sample', "MIT gss-sample's protocol, server and client"],
   ['sasl', 'SASL GSSAPI (RFC 4752): client and server engines, security layer'],
   ['pg', 'node-postgres: GSS encryption and authentication through its stream option'],

@@ -1,5 +1,6 @@
 export { MINOR, type MinorName, minorMessage, minorName } from './errors/minor.js';
 export * from './errors/status.js';
+export { ContextStore, type ContextStoreOptions } from './fleet/context-store.js';
 export {
   type ChannelBindings,
   GSS_C_AF_INET,
@@ -48,4 +49,9 @@ export {
   type StartKdcOptions,
   startKdc,
 } from './krb5/kdc/index.js';
-export { MemoryReplayCache, type ReplayCache, setDefaultReplayCache } from './krb5/rcache/memory.js';
+export { setDefaultReplayCache } from './krb5/rcache/default.js';
+export { FileReplayCache, type FileReplayCacheOptions } from './krb5/rcache/file.js';
+export { MemoryReplayCache } from './krb5/rcache/memory.js';
+export { RedisReplayCache, type RedisReplayCacheOptions } from './krb5/rcache/redis.js';
+export type { RedisCommandClient } from './krb5/rcache/redis-client.js';
+export type { ReplayCache } from './krb5/rcache/replay-cache.js';

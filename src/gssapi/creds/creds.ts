@@ -22,7 +22,7 @@ import {
 } from '../../krb5/keytab/index.js';
 import { type Principal, principalEquals, unparsePrincipal } from '../../krb5/principal.js';
 import { loadProfile } from '../../krb5/profile-view.js';
-import type { ReplayCache } from '../../krb5/rcache/memory.js';
+import type { ReplayCache } from '../../krb5/rcache/replay-cache.js';
 import { toHex } from '../../util/bytes.js';
 import { nowSeconds } from '../../util/clock.js';
 import { type AcceptorSide, acceptorMatcher, type InitiatorSide } from '../mech/krb5/cred-element.js';

@@ -1,17 +1,4 @@
-/**
- * The acceptor's replay cache (RFC 4120 3.2.3). As MIT 1.18+, an authenticator is identified by
- * a tag: the last checksum-length bytes of its ciphertext (the integrity tag, which no one can
- * forge for a different authenticator); it is remembered until the clock-skew window around its
- * time has passed. The interface is one call, so a cache shared between the processes of one
- * server (a file or a socket to a keeper process) can replace the in-process one.
- */
-export interface ReplayCache {
-  /**
-   * Records `tag` until `expiresAt` (milliseconds since the epoch). Returns false when the tag was
-   * already recorded and has not expired: a replay. May be asynchronous for a shared cache.
-   */
-  checkAndStore(tag: Uint8Array, expiresAt: number): boolean | Promise<boolean>;
-}
+import type { ReplayCache } from './replay-cache.js';
 
 /** An in-process cache: a map from tag to expiry, swept of expired entries as it grows. */
 export class MemoryReplayCache implements ReplayCache {
@@ -44,17 +31,4 @@ export class MemoryReplayCache implements ReplayCache {
     // Amortized: sweep again when the cache has doubled since this sweep.
     this.#nextSweep = Math.max(1024, this.#entries.size * 2);
   }
-}
-
-let defaultCache: ReplayCache | undefined;
-
-/** The process-wide cache acceptors use unless given their own (MIT: one rcache per process). */
-export function defaultReplayCache(): ReplayCache {
-  defaultCache ??= new MemoryReplayCache();
-  return defaultCache;
-}
-
-/** Installs the process-wide cache (e.g. one shared between a server's worker processes). */
-export function setDefaultReplayCache(cache: ReplayCache): void {
-  defaultCache = cache;
 }

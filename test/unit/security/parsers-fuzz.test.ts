@@ -19,6 +19,7 @@ import {
   GSS_S_DEFECTIVE_TOKEN,
   GSS_S_FAILURE,
 } from '../../../src/errors/status.js';
+import { openStoredToken, sealStoredToken } from '../../../src/fleet/stored-token.js';
 import { encodeGssChecksum, parseGssChecksum } from '../../../src/gssapi/mech/krb5/establish/checksum.js';
 import {
   etypeNegotiationAuthdata,
@@ -37,7 +38,9 @@ import { isResponseTooBig } from '../../../src/krb5/kdc-client/transport.js';
 import { parseKeytab } from '../../../src/krb5/keytab/format.js';
 import { encodeAuthorizationData } from '../../../src/krb5/messages/common.js';
 import * as M from '../../../src/krb5/messages/index.js';
+import { file2Store } from '../../../src/krb5/rcache/file2.js';
 import { decodeFrame, encodeFrame } from '../../../src/sample/protocol.js';
+import { memFile } from '../krb5/mem-file.js';
 import { checkCaptured, fixtureKeys, loadFixtures } from '../messages/captured.js';
 import { makePair } from '../tokens/context-pair.js';
 import { fuzzSync, garbage, type Mutant, mutants } from './fuzz-lib.js';
@@ -109,6 +112,39 @@ describe('files: keytab, ccache, krb5.conf', () => {
       fuzzSync(`parseKeytab ${f}`, mutants(fixture('files', f), 3), parseKeytab, FILE_FAILURE);
     });
   }
+  it('file2Store (MIT replay cache file): any bytes are a file, only GSS_S_FAILURE escapes', () => {
+    // A file MIT 1.20 wrote (test/fixtures/files/README.md); each mutant is probed for a tag it
+    // holds and for a new one, as the acceptor would.
+    const mit = fixture('files', 'mit.rcache2');
+    let at = 16;
+    while (at + 16 <= mit.length && mit.subarray(at + 12, at + 16).every((b) => b === 0)) at += 16;
+    const held = mit.slice(at, at + 12);
+    fuzzSync(
+      'file2Store',
+      mutants(mit, 5),
+      (b) => {
+        for (const tag of [held, new Uint8Array(12).fill(7)]) {
+          file2Store(memFile(b), tag, 1_800_000_000, 300, (n) => new Uint8Array(n));
+        }
+      },
+      FILE_FAILURE,
+    );
+  });
+  it('openStoredToken (a context store value read from Redis): only GSS_S_DEFECTIVE_TOKEN escapes', () => {
+    const key = new Uint8Array(32).fill(9);
+    const value = sealStoredToken(key, 'gssapi-ts:ctx:x', new Uint8Array(300).fill(1));
+    const open = (b: Uint8Array) => openStoredToken(key, 'gssapi-ts:ctx:x', latin1.decode(b));
+    // The base64 text itself, and the bytes under it re-encoded (to reach the AEAD).
+    fuzzSync('openStoredToken text', mutants(enc.encode(value), 3), open, DEFECTIVE);
+    const raw = (b: Uint8Array) => openStoredToken(key, 'gssapi-ts:ctx:x', Buffer.from(b).toString('base64'));
+    fuzzSync(
+      'openStoredToken bytes',
+      mutants(new Uint8Array(Buffer.from(value, 'base64')), 3),
+      raw,
+      DEFECTIVE,
+    );
+    assert.deepEqual(openStoredToken(key, 'gssapi-ts:ctx:x', value), new Uint8Array(300).fill(1));
+  });
   it('parseCcache (alice.ccache): only GSS_S_FAILURE escapes', () => {
     fuzzSync('parseCcache', mutants(fixture('files', 'alice.ccache'), 4), parseCcache, FILE_FAILURE);
   });

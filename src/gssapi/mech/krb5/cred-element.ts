@@ -5,7 +5,7 @@
 import type { CredentialCache } from '../../../krb5/ccache/index.js';
 import { type Principal, principalEquals } from '../../../krb5/principal.js';
 import { loadProfile } from '../../../krb5/profile-view.js';
-import type { ReplayCache } from '../../../krb5/rcache/memory.js';
+import type { ReplayCache } from '../../../krb5/rcache/replay-cache.js';
 import type { Name } from '../../names/names.js';
 
 export interface InitiatorSide {
