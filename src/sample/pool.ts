@@ -61,6 +61,9 @@ function defaultSpec(): WorkerSpec {
   return { modulePath: process.argv[1], args: ['worker'], execArgv: process.execArgv };
 }
 
+/** How long after a worker's exit its last IPC messages are waited for. */
+const EXIT_GRACE_MS = 100;
+
 const alive = (c: ChildProcess) => c.connected && c.exitCode === null && c.signalCode === null;
 
 export class WorkerPool {
@@ -120,14 +123,20 @@ export class WorkerPool {
         });
       }
     });
-    // Both must have happened: 'exit' can come before the last messages (a 'taken') are read,
-    // and 'disconnect' comes after them.
-    let gone = 0;
-    const onGone = () => {
-      if (++gone === 2) this.#died(child);
-    };
-    child.once('exit', onGone);
-    child.once('disconnect', onGone);
+    // 'exit' can come before the last messages (a 'taken') are read, and 'disconnect' never
+    // comes while Node waits for the dead child to acknowledge a socket: after 'exit', the
+    // channel gets a moment to deliver what the worker wrote before it died.
+    child.once('exit', () => {
+      let done = false;
+      const died = () => {
+        if (done) return;
+        done = true;
+        this.#died(child);
+      };
+      if (!child.connected) return died();
+      child.once('disconnect', died);
+      setTimeout(died, EXIT_GRACE_MS).unref();
+    });
   }
 
   #died(child: ChildProcess): void {
