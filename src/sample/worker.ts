@@ -12,10 +12,8 @@ import { ConnectionClosedError, FrameStream } from './protocol.js';
 export function runWorker(): Promise<number> {
   return new Promise((resolve) => {
     let key: Uint8Array | undefined;
-    const send = (m: FromWorker, done?: () => void) =>
-      process.send?.(m, undefined, {}, (err: Error | null) => {
-        if (!err) done?.();
-      });
+    const send = (m: FromWorker, then?: (sent: boolean) => void) =>
+      process.send?.(m, undefined, {}, (err: Error | null) => then?.(!err));
     const log = (line: string) => send({ type: 'log', line });
     process.on('message', (m: ToWorker, socket?: Socket) => {
       if (m.type === 'init') {
@@ -27,7 +25,8 @@ export function runWorker(): Promise<number> {
       // Not a byte is read before the listener knows this process has the socket (src/sample/pool.ts).
       const stream = new FrameStream(socket, m.pending, m.maxMessageSize);
       socket.on('error', () => {}); // reported through FrameStream
-      send({ type: 'taken', id: m.id }, () => serve(m, stream));
+      // Unsent, the listener still owns the connection (it hands it on when this process is gone).
+      send({ type: 'taken', id: m.id }, (sent) => (sent ? serve(m, stream) : stream.socket.destroy()));
     });
 
     const serve = async (m: ToWorker & { type: 'context' }, stream: FrameStream) => {
