@@ -4,8 +4,9 @@
  * a 3-byte length, which MIT's receiver still accepts.
  */
 import type { Socket } from 'node:net';
-import { GSS_S_DEFECTIVE_TOKEN, GSS_S_FAILURE, GssError } from '../errors/status.js';
+import { GSS_S_FAILURE, GssError } from '../errors/status.js';
 import { concat } from '../util/bytes.js';
+import { FrameBuffer, FrameTooLargeError, readHeader } from './frame-buffer.js';
 
 export const TOKEN_NOOP = 1 << 0;
 export const TOKEN_CONTEXT = 1 << 1;
@@ -18,6 +19,9 @@ export const TOKEN_SEND_MIC = 1 << 7;
 
 /** Larger frames are refused: a peer cannot make us allocate without bound. */
 export const MAX_FRAME = 16 * 1024 * 1024;
+
+/** How long a closing connection may take to deliver its last bytes before it is dropped. */
+const CLOSE_GRACE_MS = 5000;
 
 export interface Frame {
   flags: number;
@@ -40,20 +44,17 @@ export function encodeFrame(flags: number, token: Uint8Array): Uint8Array {
   return concat(head.subarray(skip), token);
 }
 
-/** Parses one frame from the front of `buf`: the frame and its size, or undefined if incomplete. */
-export function decodeFrame(buf: Uint8Array): { frame: Frame; size: number } | undefined {
-  if (buf.length < 1) return undefined;
-  const flags = buf[0];
-  const lenBytes = flags === 0 ? 3 : 4;
-  if (buf.length < 1 + lenBytes) return undefined;
-  let length = 0;
-  for (let i = 0; i < lenBytes; i++) length = length * 256 + buf[1 + i];
-  if (length > MAX_FRAME) {
-    throw new GssError(GSS_S_DEFECTIVE_TOKEN, 0, `gss-sample frame of ${length} bytes is too large`);
-  }
-  const size = 1 + lenBytes + length;
+/**
+ * Parses one frame from the front of `buf`: the frame and its size, or undefined if incomplete.
+ * A header announcing more than `limit` bytes is refused at once (FrameTooLargeError).
+ */
+export function decodeFrame(buf: Uint8Array, limit = MAX_FRAME): { frame: Frame; size: number } | undefined {
+  const h = readHeader(buf.subarray(0, 5));
+  if (!h) return undefined;
+  if (h.length > limit) throw new FrameTooLargeError(h.length, limit);
+  const size = h.headerSize + h.length;
   if (buf.length < size) return undefined;
-  return { frame: { flags, token: buf.slice(1 + lenBytes, size) }, size };
+  return { frame: { flags: h.flags, token: buf.slice(h.headerSize, size) }, size };
 }
 
 /**
@@ -116,22 +117,30 @@ function startReading(socket: Socket): void {
 /**
  * Frames over a socket, pulled one at a time (a listener whose sockets are handed to other
  * processes must be created with `highWaterMark: 0`, or Node reads ahead into its own buffer
- * after a pause, and those bytes would be lost in the hand-off): the socket is read only while a `recv()` waits,
- * so between calls every unread byte is either in `pending` (and handed over with the socket)
- * or still in the kernel.
+ * after a pause, and those bytes would be lost in the hand-off): the socket is read only while a
+ * `recv()` waits, so between calls every unread byte is either in `pending` (and handed over with
+ * the socket) or still in the kernel.
+ *
+ * What one connection can make this process hold is bounded: at most one frame of `limit` bytes
+ * (a larger header is refused before its body is read) plus one socket read; and the next frame
+ * is not read while the replies already written wait above the socket's writable high-water mark
+ * (a client that sends without reading our answers stops being read; the kernel holds the rest).
  */
 export class FrameStream {
   readonly socket: Socket;
-  #buf: Uint8Array;
+  /** The largest token accepted in a frame (at most MAX_FRAME); may change between frames. */
+  limit: number;
+  readonly #buf = new FrameBuffer();
   #waiter?: { resolve: (f: Frame) => void; reject: (e: Error) => void };
   #error?: Error;
   #ended = false;
 
-  constructor(socket: Socket, initial: Uint8Array = new Uint8Array(0)) {
+  constructor(socket: Socket, initial: Uint8Array = new Uint8Array(0), limit = MAX_FRAME) {
     this.socket = socket;
-    this.#buf = initial;
+    this.limit = Math.min(limit, MAX_FRAME);
+    this.#buf.push(initial);
     socket.on('data', (chunk: Buffer) => {
-      this.#buf = this.#buf.length ? concat(this.#buf, chunk) : new Uint8Array(chunk);
+      this.#buf.push(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length));
       this.#pump();
       if (!this.#waiter) stopReading(socket);
     });
@@ -140,7 +149,7 @@ export class FrameStream {
       this.#pump();
     });
     socket.on('error', (e) => {
-      this.#error = e;
+      this.#error ??= e;
       this.#pump();
     });
     socket.on('close', () => {
@@ -152,35 +161,38 @@ export class FrameStream {
 
   /**
    * Bytes received and not yet consumed as frames, including any the socket buffered after the
-   * last pause (reading exactly its buffered length does not start a new read).
+   * last pause (reading exactly its buffered length does not start a new read). Taking them
+   * empties this stream's buffer: they travel with the socket.
    */
   get pending(): Uint8Array {
     const n = this.socket.readableLength;
     if (n > 0) {
       const more = this.socket.read(n) as Buffer | null;
-      if (more) this.#buf = concat(this.#buf, more);
+      if (more) this.#buf.push(new Uint8Array(more.buffer, more.byteOffset, more.length));
     }
-    return this.#buf;
+    return this.#buf.takeAll();
   }
 
   #pump(): void {
     const w = this.#waiter;
     if (!w) return;
-    let parsed: ReturnType<typeof decodeFrame>;
+    let frame: Frame | undefined;
     try {
-      parsed = decodeFrame(this.#buf);
+      frame = this.#buf.take(this.limit);
     } catch (e) {
       this.#waiter = undefined;
       w.reject(e as Error);
       return;
     }
-    if (parsed) {
-      this.#buf = this.#buf.subarray(parsed.size);
+    if (frame) {
       this.#waiter = undefined;
-      w.resolve(parsed.frame);
+      w.resolve(frame);
     } else if (this.#error || this.#ended) {
       this.#waiter = undefined;
-      w.reject(new ConnectionClosedError(this.#buf, this.#error));
+      const unread = this.#buf.takeAll();
+      w.reject(
+        this.#error instanceof GssError ? this.#error : new ConnectionClosedError(unread, this.#error),
+      );
     }
   }
 
@@ -189,12 +201,30 @@ export class FrameStream {
     return new Promise<Frame>((resolve, reject) => {
       this.#waiter = { resolve, reject };
       this.#pump();
-      if (this.#waiter) startReading(this.socket);
+      if (!this.#waiter) return;
+      if (this.socket.writableNeedDrain) {
+        // Our replies are not being read: read nothing more until they have left.
+        this.socket.once('drain', () => {
+          if (this.#waiter) startReading(this.socket);
+        });
+      } else {
+        startReading(this.socket);
+      }
     });
   }
 
   send(flags: number, token: Uint8Array = new Uint8Array(0)): void {
     this.socket.write(encodeFrame(flags, token));
+  }
+
+  /**
+   * Drops the connection at once (a timeout, a limit): a waiting `recv()` rejects with `reason`,
+   * later ones too.
+   */
+  abort(reason: GssError): void {
+    this.#error ??= reason;
+    this.#pump();
+    this.socket.destroy();
   }
 
   /**
@@ -205,6 +235,8 @@ export class FrameStream {
   close(): void {
     if (this.socket.destroyed) return;
     this.socket.end(() => this.socket.destroy());
+    // A peer that reads nothing keeps our last bytes queued and `end`'s callback from running.
+    setTimeout(() => this.socket.destroy(), CLOSE_GRACE_MS).unref();
   }
 
   /** Resolves once everything written so far has left this process (before a hand-off). */

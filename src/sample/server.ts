@@ -7,21 +7,20 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { randomBytes } from '../crypto/index.js';
 import { GssError } from '../errors/status.js';
-import { SecurityContext } from '../gssapi/context/context.js';
 import { exportSecContext, importSecContext } from '../gssapi/context/export.js';
 import { Credentials } from '../gssapi/creds/creds.js';
 import { Name } from '../gssapi/names/names.js';
-import { displayStatusLines, printTokenLines } from './display.js';
-import { displayContextFlags } from './flags.js';
+import { establish } from './establish.js';
+import {
+  armIdleTimeout,
+  ConnectionTimeoutError,
+  limitLogLine,
+  resolveLimits,
+  type ServerLimits,
+} from './limits.js';
 import { type MessageReport, serveMessages } from './messages.js';
 import { WorkerPool, type WorkerSpec } from './pool.js';
-import {
-  ConnectionClosedError,
-  FrameStream,
-  TOKEN_CONTEXT,
-  TOKEN_CONTEXT_NEXT,
-  TOKEN_NOOP,
-} from './protocol.js';
+import { ConnectionClosedError, FrameStream } from './protocol.js';
 
 export interface SampleServerOptions {
   /** Host-based service name, e.g. `gsstest@localhost`. */
@@ -55,6 +54,8 @@ export interface SampleServerOptions {
   stdout?: (line: string) => void;
   /** Called once per connection when it is done. */
   onConnection?: (event: ConnectionEvent) => void;
+  /** Sizes, timeouts and caps (src/sample/limits.ts); each absent one has its default. */
+  limits?: Partial<ServerLimits>;
 }
 
 export interface ConnectionEvent {
@@ -70,6 +71,8 @@ export interface ConnectionEvent {
   exporterAfterExport?: string;
   report?: MessageReport;
   error?: string;
+  /** The peer's address and port. */
+  peer?: string;
 }
 
 export interface SampleServer {
@@ -81,7 +84,9 @@ export interface SampleServer {
 }
 
 export async function startSampleServer(opts: SampleServerOptions): Promise<SampleServer> {
-  const log = opts.log ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const limits = resolveLimits(opts.limits);
+  const log = guarded(opts.log ?? ((line: string) => process.stdout.write(`${line}\n`)));
+  const stdout = opts.stdout ? guarded(opts.stdout) : log;
   const credentials = await Credentials.acquire({
     usage: 'accept',
     name: Name.hostbased(opts.service),
@@ -90,16 +95,37 @@ export async function startSampleServer(opts: SampleServerOptions): Promise<Samp
   const sealKey = randomBytes(32);
   const pool = opts.workers ? await WorkerPool.start(opts.workers, sealKey, opts.worker, log) : undefined;
   const active = new Set<Promise<void>>();
+  let unauthenticated = 0;
   let server: Server;
 
-  const handle = async (socket: Socket): Promise<void> => {
-    const event: ConnectionEvent = { flags: 0 };
-    const stream = new FrameStream(socket);
+  const handle = async (socket: Socket, peer: string): Promise<void> => {
+    const event: ConnectionEvent = { flags: 0, peer };
+    // Counted until authenticated; an unauthenticated (-na) client stays counted to the end.
+    unauthenticated++;
+    let counted = true;
+    const authenticated = () => {
+      if (counted) unauthenticated--;
+      counted = false;
+    };
+    const stream = new FrameStream(socket, undefined, limits.maxTokenSize);
+    const deadline = limits.handshakeTimeoutMs
+      ? setTimeout(() => {
+          const s = limits.handshakeTimeoutMs / 1000;
+          stream.abort(
+            new ConnectionTimeoutError(`no context established within ${s} s (--handshake-timeout)`),
+          );
+        }, limits.handshakeTimeoutMs)
+      : undefined;
     try {
       const ctx = await establish(stream, credentials, log, opts.verbose ?? false, event);
-      (opts.stdout ?? log)(
-        ctx ? `Accepted connection: "${event.client}"` : 'Accepted unauthenticated connection.',
-      );
+      clearTimeout(deadline);
+      stdout(ctx ? `Accepted connection: "${event.client}"` : 'Accepted unauthenticated connection.');
+      if (ctx) {
+        authenticated();
+        stream.limit = limits.maxMessageSize;
+      }
+      // An unauthenticated client has the handshake's time between its messages.
+      armIdleTimeout(stream, ctx ? limits.idleTimeoutMs : limits.idleTimeoutMs || limits.handshakeTimeoutMs);
       const delegated = ctx?.delegatedCredentials;
       if (delegated && opts.delegatedCcache) {
         // Before any export: the delegated credentials stay with this process's context.
@@ -127,7 +153,12 @@ export async function startSampleServer(opts: SampleServerOptions): Promise<Samp
         } catch (e) {
           event.exporterAfterExport = e instanceof GssError ? e.code : String(e);
         }
-        const result = await pool.dispatch(token, stream, opts.verbose);
+        socket.setTimeout(0); // the worker keeps its own
+        const result = await pool.dispatch(token, stream, {
+          verbose: opts.verbose === true,
+          idleTimeoutMs: limits.idleTimeoutMs,
+          maxMessageSize: limits.maxMessageSize,
+        });
         event.workerPid = result.pid;
         event.report = result.report;
         if (result.error) event.error = result.error;
@@ -135,17 +166,34 @@ export async function startSampleServer(opts: SampleServerOptions): Promise<Samp
         event.report = await serveMessages(stream, ctx, log, opts.verbose);
       }
     } catch (e) {
-      if (e instanceof ConnectionClosedError && e.logLine) log(e.logLine);
+      const line =
+        limitLogLine(e, peer, !counted) ?? (e instanceof ConnectionClosedError ? e.logLine : undefined);
+      if (line) log(line);
       event.error = e instanceof Error ? e.message : String(e);
     } finally {
+      clearTimeout(deadline);
+      authenticated();
       if (!event.workerPid) stream.close();
-      opts.onConnection?.(event);
+      try {
+        opts.onConnection?.(event);
+      } catch {
+        // The caller's callback must not take the listener down.
+      }
     }
   };
 
   // highWaterMark 0: nothing is read ahead of the frames asked for (see FrameStream).
   server = createServer({ pauseOnConnect: true, highWaterMark: 0 }, (socket) => {
-    const p = handle(socket).finally(() => {
+    const peer = `${socket.remoteAddress}:${socket.remotePort}`;
+    socket.on('error', () => {}); // reported through FrameStream; never an uncaught 'error'
+    if (unauthenticated >= limits.maxUnauthenticated) {
+      log(
+        `refused the connection from ${peer}: ${unauthenticated} connections not yet authenticated (--max-unauthenticated)`,
+      );
+      socket.destroy();
+      return;
+    }
+    const p = handle(socket, peer).finally(() => {
       active.delete(p);
       if (opts.once) server.close();
     });
@@ -153,13 +201,20 @@ export async function startSampleServer(opts: SampleServerOptions): Promise<Samp
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve());
+    server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
+  // Once listening, an error (EMFILE from accept) is one refused connection, not the end.
+  server.on('error', throttled(log));
   const port = (server.address() as { port: number }).port;
   const closed = new Promise<void>((r) => server.once('close', () => r()));
   return {
     port,
-    workerPids: pool?.pids ?? [],
+    get workerPids() {
+      return pool?.pids ?? [];
+    },
     closed,
     async close() {
       if (server.listening) server.close();
@@ -170,50 +225,33 @@ export async function startSampleServer(opts: SampleServerOptions): Promise<Samp
   };
 }
 
-/** MIT's server_establish_context: NOOP (with CONTEXT_NEXT unless unauthenticated), then tokens. */
-async function establish(
-  stream: FrameStream,
-  credentials: Credentials,
-  log: (line: string) => void,
-  verbose: boolean,
-  event: ConnectionEvent,
-): Promise<SecurityContext | undefined> {
-  const first = await stream.recv();
-  if (!(first.flags & TOKEN_NOOP)) {
-    log(`Expected NOOP token, got ${first.flags} token instead`);
-    throw new Error('expected a NOOP token');
-  }
-  if (!(first.flags & TOKEN_CONTEXT_NEXT)) {
-    log('Accepted unauthenticated connection.');
-    return undefined;
-  }
-  const ctx = SecurityContext.accept({ credentials });
-  while (!ctx.isEstablished) {
-    const { token } = await stream.recv();
-    if (verbose)
-      for (const l of [`Received token (size=${token.length}): `, ...printTokenLines(token)]) log(l);
-    const reply = (out: Uint8Array) => {
-      if (verbose) {
-        for (const l of [`Sending accept_sec_context token (size=${out.length}):`, ...printTokenLines(out)])
-          log(l);
-      }
-      stream.send(TOKEN_CONTEXT, out);
-    };
-    let out: Uint8Array | undefined;
+/** A log that cannot throw into a connection's handler (a full disk, a closed descriptor). */
+function guarded(log: (line: string) => void): (line: string) => void {
+  return (line) => {
     try {
-      out = await ctx.step(token);
+      log(line);
     } catch (e) {
-      const errToken = ctx.errorToken;
-      if (errToken?.length) reply(errToken);
-      for (const line of displayStatusLines('accepting context', e)) log(line);
-      throw e;
+      try {
+        process.stderr.write(`gss server: could not log a line: ${(e as Error).message}\n`);
+      } catch {
+        // Nowhere left to say it.
+      }
     }
-    if (out?.length) reply(out);
-    if (verbose) log(ctx.isEstablished ? '' : 'continue needed...');
-  }
-  event.flags = ctx.flags;
-  for (const line of displayContextFlags(ctx.flags)) log(line);
-  if (verbose) log('Accepted connection using mechanism OID { 1 2 840 113554 1 2 2 }.');
-  event.client = ctx.initiatorName.toString();
-  return ctx;
+  };
+}
+
+/** Logs listener errors, at most one line a second (EMFILE repeats for every waiting connection). */
+function throttled(log: (line: string) => void): (e: Error) => void {
+  let last = 0;
+  let quiet = 0;
+  return (e) => {
+    const now = Date.now();
+    if (now - last < 1000) {
+      quiet++;
+      return;
+    }
+    log(`listener: ${e.message}${quiet ? ` (and ${quiet} more)` : ''}; serving on`);
+    last = now;
+    quiet = 0;
+  };
 }

@@ -4,6 +4,7 @@
  */
 import type { Socket } from 'node:net';
 import { importSecContext } from '../gssapi/context/export.js';
+import { armIdleTimeout, limitLogLine } from './limits.js';
 import { serveMessages } from './messages.js';
 import type { FromWorker, ToWorker } from './pool.js';
 import { ConnectionClosedError, FrameStream } from './protocol.js';
@@ -11,7 +12,8 @@ import { ConnectionClosedError, FrameStream } from './protocol.js';
 export function runWorker(): Promise<number> {
   return new Promise((resolve) => {
     let key: Uint8Array | undefined;
-    const send = (m: FromWorker) => process.send?.(m);
+    const send = (m: FromWorker, then?: (sent: boolean) => void) =>
+      process.send?.(m, undefined, {}, (err: Error | null) => then?.(!err));
     const log = (line: string) => send({ type: 'log', line });
     process.on('message', (m: ToWorker, socket?: Socket) => {
       if (m.type === 'init') {
@@ -20,22 +22,31 @@ export function runWorker(): Promise<number> {
         return;
       }
       if (m.type !== 'context' || !socket) return;
-      const stream = new FrameStream(socket, m.pending);
-      (async () => {
-        try {
-          const ctx = importSecContext(m.token, key ? { key } : {});
-          m.token.fill(0);
-          log(`imported context of "${ctx.initiatorName.toString()}" (${m.token.length} byte token)`);
-          const report = await serveMessages(stream, ctx, log, m.verbose === true);
-          send({ type: 'done', id: m.id, report });
-        } catch (e) {
-          if (e instanceof ConnectionClosedError && e.logLine) log(e.logLine);
-          send({ type: 'done', id: m.id, error: e instanceof Error ? e.message : String(e) });
-        } finally {
-          stream.close();
-        }
-      })();
+      // Not a byte is read before the listener knows this process has the socket (src/sample/pool.ts).
+      const stream = new FrameStream(socket, m.pending, m.maxMessageSize);
+      socket.on('error', () => {}); // reported through FrameStream
+      // Unsent, the listener still owns the connection (it hands it on when this process is gone).
+      send({ type: 'taken', id: m.id }, (sent) => (sent ? serve(m, stream) : stream.socket.destroy()));
     });
+
+    const serve = async (m: ToWorker & { type: 'context' }, stream: FrameStream) => {
+      const peer = `${stream.socket.remoteAddress}:${stream.socket.remotePort}`;
+      try {
+        const ctx = importSecContext(m.token, key ? { key } : {});
+        m.token.fill(0);
+        log(`imported context of "${ctx.initiatorName.toString()}" (${m.token.length} byte token)`);
+        armIdleTimeout(stream, m.idleTimeoutMs);
+        const report = await serveMessages(stream, ctx, log, m.verbose);
+        send({ type: 'done', id: m.id, report });
+      } catch (e) {
+        const line =
+          limitLogLine(e, peer, true) ?? (e instanceof ConnectionClosedError ? e.logLine : undefined);
+        if (line) log(line);
+        send({ type: 'done', id: m.id, error: e instanceof Error ? e.message : String(e) });
+      } finally {
+        stream.close();
+      }
+    };
     process.on('disconnect', () => {
       key?.fill(0);
       resolve(0);

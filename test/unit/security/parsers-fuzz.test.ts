@@ -39,7 +39,14 @@ import { parseKeytab } from '../../../src/krb5/keytab/format.js';
 import { encodeAuthorizationData } from '../../../src/krb5/messages/common.js';
 import * as M from '../../../src/krb5/messages/index.js';
 import { file2Store } from '../../../src/krb5/rcache/file2.js';
-import { decodeFrame, encodeFrame } from '../../../src/sample/protocol.js';
+import { FrameBuffer } from '../../../src/sample/frame-buffer.js';
+import {
+  decodeFrame,
+  encodeFrame,
+  TOKEN_CONTEXT,
+  TOKEN_CONTEXT_NEXT,
+  TOKEN_NOOP,
+} from '../../../src/sample/protocol.js';
 import { memFile } from '../krb5/mem-file.js';
 import { checkCaptured, fixtureKeys, loadFixtures } from '../messages/captured.js';
 import { makePair } from '../tokens/context-pair.js';
@@ -272,6 +279,24 @@ describe('GSS framing, names, checksums, gss-sample frames', () => {
     const valid = encodeFrame(2, m.apReqToken.subarray(0, 64));
     fuzzSync('decodeFrame', mutants(valid, 17), decodeFrame, DEFECTIVE);
     fuzzSync('decodeFrame v1', mutants(Uint8Array.of(0, 0, 0, 3, 1, 2, 3), 18), decodeFrame, DEFECTIVE);
+  });
+  it("gss-sample FrameBuffer (the server's reader), bytes in pieces, a small limit: only DEFECTIVE_TOKEN", () => {
+    const valid = new Uint8Array([
+      ...encodeFrame(TOKEN_NOOP | TOKEN_CONTEXT_NEXT, new Uint8Array(0)),
+      ...encodeFrame(TOKEN_CONTEXT, m.apReqToken.subarray(0, 64)),
+      ...encodeFrame(0, Uint8Array.of(1, 2, 3)),
+    ]);
+    const read = (bytes: Uint8Array) => {
+      const buf = new FrameBuffer();
+      const frames: number[] = [];
+      // Pieces of 1, 2, 3, ... bytes: every header split somewhere.
+      for (let at = 0, n = 1; at < bytes.length; at += n++) {
+        buf.push(bytes.subarray(at, at + n));
+        for (let f = buf.take(100); f; f = buf.take(100)) frames.push(f.token.length);
+      }
+      return frames;
+    };
+    fuzzSync('FrameBuffer', mutants(valid, 23), read, DEFECTIVE);
   });
 });
 
