@@ -39,8 +39,16 @@ async function startCliServer(realm: Realm, args: string[]): Promise<CliServer> 
   child.stderr?.on('data', (d) => {
     err += String(d);
   });
-  await waitFor(() => err.includes('starting...') || child.exitCode !== null, 20_000, 'gss server to start');
-  assert.match(err, new RegExp(`starting\\.\\.\\. \\(127\\.0\\.0\\.1:${port}`), err);
+  try {
+    // Generous: on a loaded machine tsx's start alone takes seconds.
+    await waitFor(() => err.includes('starting...') || child.exitCode !== null, 60_000, 'gss server to start');
+    assert.match(err, new RegExp(`starting\\.\\.\\. \\(127\\.0\\.0\\.1:${port}`), err);
+  } catch (e) {
+    // A server that did not start in time must not outlive the test: its pipes would keep this
+    // test file (and the whole run) from ever exiting.
+    child.kill('SIGKILL');
+    throw e;
+  }
   return {
     child,
     port,
@@ -50,7 +58,9 @@ async function startCliServer(realm: Realm, args: string[]): Promise<CliServer> 
       if (child.exitCode !== null) return child.exitCode;
       const exited = once(child, 'exit');
       child.kill('SIGTERM');
+      const kill = setTimeout(() => child.kill('SIGKILL'), 15_000);
       const [code] = await exited;
+      clearTimeout(kill);
       return code as number | null;
     },
   };
