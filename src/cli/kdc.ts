@@ -34,7 +34,7 @@ export const kdc = defineCommand(
         long: 'principal',
         value: 'NAME[:PASS]',
         repeatable: true,
-        help: 'a principal with a password, or a service with a random key',
+        help: 'a user (with :PASS) or a service (random key)',
       },
       noPreauth: {
         kind: 'flag',
