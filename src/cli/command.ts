@@ -13,13 +13,13 @@ export interface Command {
   run(argv: readonly string[]): Promise<number>;
 }
 
-export interface CommandArgs<T extends OptionTable> {
+interface CommandArgs<T extends OptionTable> {
   readonly options: OptionValues<T>;
   readonly operands: readonly string[];
 }
 
 /** Prints a usage error as one line, and returns the command's usage exit status. */
-export function usageError(spec: CommandSpec, message: string): number {
+function usageError(spec: CommandSpec, message: string): number {
   process.stderr.write(`gss ${spec.name}: ${message} (see 'gss ${spec.name} --help')\n`);
   return spec.usageStatus;
 }

@@ -9,7 +9,7 @@
  * - `mit`: single-dash words as MIT's tools spell them (`-port 4444`, `-nomutual`).
  * - `short`: one letter, getopt style: clustered (`-kt KT`) and with an attached value (`-tKT`).
  */
-export type OptionKind = 'flag' | 'string' | 'number';
+type OptionKind = 'flag' | 'string' | 'number';
 
 export interface OptionSpec {
   readonly kind: OptionKind;
@@ -52,7 +52,7 @@ export interface CommandSpec<T extends OptionTable = OptionTable> {
 type Scalar<O extends OptionSpec> = O['kind'] extends 'number' ? number : string;
 
 /** What the parser returns for an option: flags are booleans, repeatable options arrays. */
-export type OptionValue<O extends OptionSpec> = O['kind'] extends 'flag'
+type OptionValue<O extends OptionSpec> = O['kind'] extends 'flag'
   ? boolean
   : O extends { readonly repeatable: true }
     ? Scalar<O>[]
@@ -63,7 +63,7 @@ export type OptionValue<O extends OptionSpec> = O['kind'] extends 'flag'
 export type OptionValues<T extends OptionTable> = { -readonly [K in keyof T]: OptionValue<T[K]> };
 
 /** `-h` and `--help`: every command has them; parse.ts stops at them. */
-export const HELP_OPTION: OptionSpec = { kind: 'flag', long: 'help', short: 'h', help: 'print this text' };
+const HELP_OPTION: OptionSpec = { kind: 'flag', long: 'help', short: 'h', help: 'print this text' };
 
 /** Each spelling of an option as a user types it, in the help text's order. */
 export function spellingsOf(o: OptionSpec): string[] {
