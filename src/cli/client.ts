@@ -2,14 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Credentials } from '../gssapi/creds/creds.js';
 import { Name } from '../gssapi/names/names.js';
 import { callServer } from '../sample/client.js';
-import { parseArgs, UsageError } from './args.js';
-
-const USAGE = `usage: gss client [--port P] [--seq] [--noreplay] [--nomutual] [--delegate|-d] [--ccount N] [--mcount N]
-                  [--na] [--nw] [--nx] [--nm] [-f] [-q] [--user NAME] [--password-stdin] HOST SERVICE@HOST MSG
-
-MIT gss-client's protocol: establishes a context with SERVICE@HOST on HOST:P (default 4444),
-sends MSG (or the file MSG with -f) wrapped and encrypted, and verifies the returned MIC.
-`;
+import { defineCommand } from './command.js';
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -19,69 +12,122 @@ async function readStdin(): Promise<string> {
     .replace(/\r?\n$/, '');
 }
 
-export async function client(argv: string[]): Promise<number> {
-  let parsed: ReturnType<typeof parseArgs>;
-  if (argv.includes('--help') || argv.includes('-h')) {
-    process.stdout.write(USAGE);
+/** `gss client`: MIT gss-client (src/appl/gss-sample/gss-client.c), whose options it also takes. */
+export const client = defineCommand(
+  {
+    name: 'client',
+    summary: "MIT gss-client's protocol",
+    operands: 'HOST SERVICE@HOST MSG',
+    minOperands: 3,
+    maxOperands: 3,
+    description: `MIT gss-client's protocol: establishes a context with SERVICE@HOST on HOST:P (default 4444),
+sends MSG (or the file MSG with -f) wrapped and encrypted, and verifies the returned MIC.`,
+    usageStatus: 2,
+    options: {
+      port: {
+        kind: 'number',
+        long: 'port',
+        mit: ['port'],
+        short: 'p',
+        value: 'P',
+        default: 4444,
+        max: 65535,
+        help: 'server port',
+      },
+      seq: {
+        kind: 'flag',
+        long: 'seq',
+        mit: ['seq'],
+        help: 'ask for sequence checking (GSS_C_SEQUENCE_FLAG)',
+      },
+      noreplay: {
+        kind: 'flag',
+        long: 'noreplay',
+        mit: ['noreplay'],
+        help: 'no replay detection (GSS_C_REPLAY_FLAG)',
+      },
+      nomutual: {
+        kind: 'flag',
+        long: 'nomutual',
+        mit: ['nomutual'],
+        help: 'no mutual authentication (no AP-REP)',
+      },
+      delegate: { kind: 'flag', long: 'delegate', short: 'd', help: 'delegate the TGT (GSS_C_DELEG_FLAG)' },
+      ccount: {
+        kind: 'number',
+        long: 'ccount',
+        mit: ['ccount'],
+        value: 'N',
+        default: 1,
+        min: 1,
+        help: 'connections, each with its own context',
+      },
+      mcount: {
+        kind: 'number',
+        long: 'mcount',
+        mit: ['mcount'],
+        value: 'N',
+        default: 1,
+        help: 'messages per connection',
+      },
+      na: {
+        kind: 'flag',
+        long: 'na',
+        mit: ['na'],
+        help: 'no authentication: no context, messages in the clear',
+      },
+      nw: { kind: 'flag', long: 'nw', mit: ['nw'], help: 'send the message unwrapped' },
+      nx: { kind: 'flag', long: 'nx', mit: ['nx'], help: 'wrap without encryption (integrity only)' },
+      nm: { kind: 'flag', long: 'nm', mit: ['nm'], help: 'ask for no MIC in reply' },
+      file: { kind: 'flag', long: 'file', short: 'f', help: 'MSG is the name of a file to send' },
+      quiet: { kind: 'flag', long: 'quiet', short: 'q', help: "quiet: not MIT's verbose lines" },
+      user: {
+        kind: 'string',
+        long: 'user',
+        mit: ['user'],
+        value: 'NAME',
+        help: 'initiate as NAME (else the ccache)',
+      },
+      passwordStdin: {
+        kind: 'flag',
+        long: 'password-stdin',
+        help: 'get initial credentials with a password from stdin',
+      },
+    },
+  },
+  async ({ options: o, operands }) => {
+    const [host, service, msgArg] = operands;
+    const message = o.file ? new Uint8Array(readFileSync(msgArg)) : msgArg;
+    let credentials: Credentials | undefined;
+    if (o.user || o.passwordStdin) {
+      const name = o.user ? Name.user(o.user) : undefined;
+      const password = o.passwordStdin ? await readStdin() : undefined;
+      credentials = await Credentials.acquire({
+        usage: 'initiate',
+        ...(name ? { name } : {}),
+        ...(password !== undefined ? { password } : {}),
+      });
+    }
+    const auth = !o.na;
+    for (let i = 0; i < o.ccount; i++) {
+      await callServer({
+        host,
+        port: o.port,
+        service,
+        message,
+        ...(credentials ? { credentials } : {}),
+        mutual: !o.nomutual,
+        replay: !o.noreplay,
+        sequence: o.seq,
+        delegate: o.delegate,
+        auth,
+        wrap: auth && !o.nw,
+        encrypt: auth && !o.nx,
+        mic: auth && !o.nm,
+        mcount: o.mcount,
+        verbose: !o.quiet,
+      });
+    }
     return 0;
-  }
-  try {
-    parsed = parseArgs(argv, {
-      port: { names: ['port', 'p'], kind: 'number' },
-      seq: { names: ['seq'], kind: 'flag' },
-      noreplay: { names: ['noreplay'], kind: 'flag' },
-      nomutual: { names: ['nomutual'], kind: 'flag' },
-      delegate: { names: ['delegate', 'd'], kind: 'flag' },
-      ccount: { names: ['ccount'], kind: 'number' },
-      mcount: { names: ['mcount'], kind: 'number' },
-      na: { names: ['na'], kind: 'flag' },
-      nw: { names: ['nw'], kind: 'flag' },
-      nx: { names: ['nx'], kind: 'flag' },
-      nm: { names: ['nm'], kind: 'flag' },
-      file: { names: ['f', 'file'], kind: 'flag' },
-      quiet: { names: ['q', 'quiet'], kind: 'flag' },
-      user: { names: ['user'], kind: 'string' },
-      passwordStdin: { names: ['password-stdin'], kind: 'flag' },
-    });
-    if (parsed.positionals.length !== 3) throw new UsageError('HOST SERVICE@HOST MSG are needed');
-    const o = parsed.options;
-    if ((o.ccount as number | undefined) === 0) throw new UsageError('--ccount must be at least 1');
-  } catch (e) {
-    process.stderr.write(`gss client: ${(e as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  const o = parsed.options;
-  const [host, service, msgArg] = parsed.positionals;
-  const message = o.file ? new Uint8Array(readFileSync(msgArg)) : msgArg;
-  let credentials: Credentials | undefined;
-  if (o.user || o.passwordStdin) {
-    const name = o.user ? Name.user(o.user as string) : undefined;
-    const password = o.passwordStdin ? await readStdin() : undefined;
-    credentials = await Credentials.acquire({
-      usage: 'initiate',
-      ...(name ? { name } : {}),
-      ...(password !== undefined ? { password } : {}),
-    });
-  }
-  const auth = o.na !== true;
-  for (let i = 0; i < ((o.ccount as number | undefined) ?? 1); i++) {
-    await callServer({
-      host,
-      port: (o.port as number | undefined) ?? 4444,
-      service,
-      message,
-      ...(credentials ? { credentials } : {}),
-      mutual: o.nomutual !== true,
-      replay: o.noreplay !== true,
-      sequence: o.seq === true,
-      delegate: o.delegate === true,
-      auth,
-      wrap: auth && o.nw !== true,
-      encrypt: auth && o.nx !== true,
-      mic: auth && o.nm !== true,
-      mcount: (o.mcount as number | undefined) ?? 1,
-      verbose: o.quiet !== true,
-    });
-  }
-  return 0;
-}
+  },
+);

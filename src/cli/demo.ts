@@ -19,6 +19,7 @@ import {
 import { parsePrincipal } from '../krb5/principal.js';
 import { callServer } from '../sample/client.js';
 import { type ConnectionEvent, startSampleServer } from '../sample/server.js';
+import { defineCommand } from './command.js';
 
 const REALM = 'DEMO.GSS';
 const SERVICE = 'gsstest@localhost';
@@ -41,7 +42,23 @@ function flagNames(flags: number): string {
     .join(' ');
 }
 
-export async function demo(_args: string[]): Promise<number> {
+export const demo = defineCommand(
+  {
+    name: 'demo',
+    summary: 'the seed scenario end to end (npm start)',
+    operands: '',
+    minOperands: 0,
+    maxOperands: 0,
+    description: `An embedded KDC, a user and a service, gss server with two worker processes, and four
+clients: each context is accepted by the listener, exported sealed, and continued by a worker.
+Needs nothing installed and leaves nothing behind.`,
+    usageStatus: 2,
+    options: {},
+  },
+  runDemo,
+);
+
+async function runDemo(): Promise<number> {
   const out = (line = '') => process.stdout.write(`${line}\n`);
   const started = Date.now();
   const dir = mkdtempSync(join(tmpdir(), 'gss-demo-'));

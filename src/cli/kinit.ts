@@ -4,7 +4,6 @@
  * KDC client. Writes an MIT-readable FILE: ccache (or MEMORY:) with the KDC time offset in its
  * header and the `pa_type` config entry MIT kinit stores.
  */
-import { parseArgs } from 'node:util';
 import { GssError } from '../errors/status.js';
 import { resolveCcache } from '../krb5/ccache/index.js';
 import { parseDuration } from '../krb5/config/duration.js';
@@ -14,110 +13,132 @@ import { loadClientConfig } from '../krb5/kdc-client/load.js';
 import { storeInitialCredentials } from '../krb5/kdc-client/store.js';
 import { defaultClientKeytabName, defaultKeytabName, type Keytab, readKeytab } from '../krb5/keytab/index.js';
 import { type Principal, parsePrincipal, unparsePrincipal } from '../krb5/principal.js';
+import { defineCommand } from './command.js';
 
-const USAGE = `Usage: gss kinit [-V] [-l lifetime] [-r renewable_life] [-f | -F] [-p | -P]
-        [-k [-i] [-t keytab_file]] [-c cachename] [--password-stdin] [principal]
-
-    options:
-\t-V verbose
-\t-l lifetime
-\t-r renewable lifetime
-\t-f forwardable
-\t-F not forwardable
-\t-p proxiable
-\t-P not proxiable
-\t-k use keytab
-\t-i use default client keytab (with -k)
-\t-t filename of keytab to use
-\t-c Kerberos 5 cache name
-\t--password-stdin read the password from standard input (one line)
-`;
-
-export async function kinit(args: string[]): Promise<number> {
-  let o: ReturnType<typeof parse>;
-  try {
-    o = parse(args);
-  } catch (e) {
-    process.stderr.write(`gss kinit: ${(e as Error).message}\n${USAGE}`);
-    return 1;
-  }
-  if (o.values.help) {
-    process.stdout.write(USAGE);
-    return 0;
-  }
-  const v = o.values;
-  const env = process.env;
-  try {
-    const config = loadClientConfig(env);
-    const settings = config.settings;
-    const lifetime = v.lifetime === undefined ? undefined : duration(v.lifetime, 'lifetime');
-    const renew = v.renewable === undefined ? undefined : duration(v.renewable, 'renewable lifetime');
-    const ccache = resolveCcache(v.cache, env, config.ccacheDefaults);
-    const useKeytab = Boolean(v.keytab || v['keytab-file'] || v['client-keytab']);
-    const client = await clientName(o.positionals[0], settings.defaultRealm, ccache);
-    const name = unparsePrincipal(client);
-    let keytab: Keytab | undefined;
-    let password: string | undefined;
-    if (useKeytab) {
-      const ktName =
-        v['keytab-file'] ??
-        (v['client-keytab']
-          ? defaultClientKeytabName(env, config.keytabDefaults)
-          : defaultKeytabName(env, config.keytabDefaults));
-      keytab = await readKeytab(ktName, env);
-      if (v.verbose) process.stdout.write(`Using keytab: ${ktName}\n`);
-    } else {
-      password = await readPassword(`Password for ${name}: `, Boolean(v['password-stdin']));
-    }
-    if (v.verbose) process.stdout.write(`Using default cache: ${ccache.name}\nUsing principal: ${name}\n`);
-    const forwardable = v.forwardable ? true : v['not-forwardable'] ? false : undefined;
-    const proxiable = v.proxiable ? true : v['not-proxiable'] ? false : undefined;
-    const got = await getInitialCredentials({
-      client,
-      password,
-      keytab,
-      settings,
-      lifetime,
-      renewLifetime: renew,
-      forwardable,
-      proxiable,
-    });
+/** `gss kinit`: MIT kinit's options, as short letters, and GNU long names beside them. */
+export const kinit = defineCommand(
+  {
+    name: 'kinit',
+    summary: 'get a TGT into a credential cache (password or keytab)',
+    operands: '[principal]',
+    minOperands: 0,
+    maxOperands: 1,
+    description: `MIT kinit: gets initial credentials for the principal (else the cache's, else the login
+name) with a password or a keytab, and stores them in an MIT-readable credential cache.`,
+    // MIT kinit exits 2 on a usage error (getopt's error, then usage()).
+    usageStatus: 2,
+    options: {
+      verbose: { kind: 'flag', long: 'verbose', short: 'V', help: 'verbose' },
+      lifetime: {
+        kind: 'string',
+        long: 'lifetime',
+        short: 'l',
+        value: 'LIFETIME',
+        help: 'ticket lifetime (10h, 1d, 3600 ...)',
+      },
+      renewable: {
+        kind: 'string',
+        long: 'renewable',
+        short: 'r',
+        value: 'LIFETIME',
+        help: 'renewable lifetime',
+      },
+      forwardable: { kind: 'flag', long: 'forwardable', short: 'f', help: 'forwardable' },
+      notForwardable: {
+        kind: 'flag',
+        long: 'not-forwardable',
+        longAliases: ['noforwardable'],
+        short: 'F',
+        help: 'not forwardable',
+      },
+      proxiable: { kind: 'flag', long: 'proxiable', short: 'p', help: 'proxiable' },
+      notProxiable: {
+        kind: 'flag',
+        long: 'not-proxiable',
+        longAliases: ['noproxiable'],
+        short: 'P',
+        help: 'not proxiable',
+      },
+      keytab: { kind: 'flag', long: 'keytab', short: 'k', help: 'use a keytab (KRB5_KTNAME, or -t)' },
+      clientKeytab: {
+        kind: 'flag',
+        long: 'client-keytab',
+        short: 'i',
+        help: 'use the default client keytab (with -k)',
+      },
+      keytabFile: {
+        kind: 'string',
+        long: 'keytab-file',
+        short: 't',
+        value: 'KEYTAB',
+        help: 'the keytab to use',
+      },
+      cache: {
+        kind: 'string',
+        long: 'cache',
+        short: 'c',
+        value: 'CCACHE',
+        help: 'credential cache to write (else KRB5CCNAME)',
+      },
+      passwordStdin: {
+        kind: 'flag',
+        long: 'password-stdin',
+        help: 'read the password from standard input (one line)',
+      },
+    },
+  },
+  async ({ options: v, operands }) => {
+    const env = process.env;
     try {
-      await storeInitialCredentials(ccache, got);
+      const config = loadClientConfig(env);
+      const settings = config.settings;
+      const lifetime = v.lifetime === undefined ? undefined : duration(v.lifetime, 'lifetime');
+      const renew = v.renewable === undefined ? undefined : duration(v.renewable, 'renewable lifetime');
+      const ccache = resolveCcache(v.cache, env, config.ccacheDefaults);
+      const useKeytab = v.keytab || Boolean(v.keytabFile) || v.clientKeytab;
+      const client = await clientName(operands[0], settings.defaultRealm, ccache);
+      const name = unparsePrincipal(client);
+      let keytab: Keytab | undefined;
+      let password: string | undefined;
+      if (useKeytab) {
+        const ktName =
+          v.keytabFile ??
+          (v.clientKeytab
+            ? defaultClientKeytabName(env, config.keytabDefaults)
+            : defaultKeytabName(env, config.keytabDefaults));
+        keytab = await readKeytab(ktName, env);
+        if (v.verbose) process.stdout.write(`Using keytab: ${ktName}\n`);
+      } else {
+        password = await readPassword(`Password for ${name}: `, v.passwordStdin);
+      }
+      if (v.verbose) process.stdout.write(`Using default cache: ${ccache.name}\nUsing principal: ${name}\n`);
+      const forwardable = v.forwardable ? true : v.notForwardable ? false : undefined;
+      const proxiable = v.proxiable ? true : v.notProxiable ? false : undefined;
+      const got = await getInitialCredentials({
+        client,
+        password,
+        keytab,
+        settings,
+        lifetime,
+        renewLifetime: renew,
+        forwardable,
+        proxiable,
+      });
+      try {
+        await storeInitialCredentials(ccache, got);
+      } catch (e) {
+        process.stderr.write(`gss kinit: ${(e as Error).message} while storing credentials\n`);
+        return 1;
+      }
+      if (v.verbose) process.stdout.write('Authenticated to Kerberos v5\n');
+      return 0;
     } catch (e) {
-      process.stderr.write(`gss kinit: ${(e as Error).message} while storing credentials\n`);
+      const what = e instanceof GssError ? e.message : (e as Error).message;
+      process.stderr.write(`gss kinit: ${what} while getting initial credentials\n`);
       return 1;
     }
-    if (v.verbose) process.stdout.write('Authenticated to Kerberos v5\n');
-    return 0;
-  } catch (e) {
-    const what = e instanceof GssError ? e.message : (e as Error).message;
-    process.stderr.write(`gss kinit: ${what} while getting initial credentials\n`);
-    return 1;
-  }
-}
-
-function parse(args: string[]) {
-  return parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      keytab: { type: 'boolean', short: 'k' },
-      'client-keytab': { type: 'boolean', short: 'i' },
-      'keytab-file': { type: 'string', short: 't' },
-      cache: { type: 'string', short: 'c' },
-      'password-stdin': { type: 'boolean' },
-      lifetime: { type: 'string', short: 'l' },
-      renewable: { type: 'string', short: 'r' },
-      forwardable: { type: 'boolean', short: 'f' },
-      'not-forwardable': { type: 'boolean', short: 'F' },
-      proxiable: { type: 'boolean', short: 'p' },
-      'not-proxiable': { type: 'boolean', short: 'P' },
-      verbose: { type: 'boolean', short: 'V' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-}
+  },
+);
 
 function duration(text: string, what: string): number {
   const d = parseDuration(text);

@@ -2,7 +2,6 @@
  * `gss klist`: what MIT's klist prints (src/clients/klist/klist.c), for a FILE:/MEMORY: ccache
  * (-c, KRB5CCNAME) or a keytab (-k, KRB5_KTNAME), with -e, -f, -s, -a, -C, -t, -K as MIT's.
  */
-import { parseArgs } from 'node:util';
 import {
   type CachedCredential,
   type CcacheContents,
@@ -33,6 +32,7 @@ import { defaultKeytabName, readKeytab } from '../krb5/keytab/index.js';
 import { decodeTicket } from '../krb5/messages/ticket.js';
 import { type Principal, unparsePrincipal } from '../krb5/principal.js';
 import { fromUtf8, toHex } from '../util/bytes.js';
+import { defineCommand } from './command.js';
 
 const two = (n: number) => String(n).padStart(2, '0');
 
@@ -162,114 +162,97 @@ export function withType(name: string, dflt = 'FILE'): string {
   return colon > 1 && !name.startsWith('/') ? name : `${dflt}:${name}`;
 }
 
-const USAGE = `Usage: gss klist [-e] [[-c] [-f] [-s] [-a] [-C] [cache_name]] | [-k [-t] [-K] [keytab_name]]
-\t-c specifies credentials cache
-\t-k specifies keytab
-\t   (Default is credentials cache)
-\t-e shows the encryption type
-\toptions for credential caches:
-\t\t-f shows credentials flags
-\t\t-s sets exit status based on valid tgt existence
-\t\t-a displays the address list
-\t\t-C includes configuration data entries
-\toptions for keytabs:
-\t\t-t shows keytab entry timestamps
-\t\t-K shows keytab entry keys
-`;
-
-/** `gss klist`: MIT klist's listing of a credential cache or a keytab. */
-export async function klist(args: string[]): Promise<number> {
-  let parsed: ReturnType<typeof parseKlistArgs>;
-  try {
-    parsed = parseKlistArgs(args);
-  } catch (e) {
-    process.stderr.write(`gss klist: ${(e as Error).message}\n${USAGE}`);
-    return 1;
-  }
-  const v = parsed.values;
-  if (v.help) {
-    process.stdout.write(USAGE);
-    return 0;
-  }
-  // As MIT: -c is a mode flag (the default); the cache or keytab name is the operand.
-  const named = parsed.positionals[0];
-  const env = process.env;
-  const config = loadClientConfig(env);
-  if (v.keytab) {
-    const name = withType(named ?? defaultKeytabName(env, config.keytabDefaults));
+/** `gss klist`: MIT klist's options, as short letters, and GNU long names beside them. */
+export const klist = defineCommand(
+  {
+    name: 'klist',
+    summary: 'list a credential cache, or a keytab with -k',
+    operands: '[cache_name | keytab_name]',
+    minOperands: 0,
+    maxOperands: 1,
+    description: `MIT klist: lists the credential cache (KRB5CCNAME, the default) or with -k the keytab
+(KRB5_KTNAME) named, in MIT klist's format.`,
+    // MIT klist exits 1 on a usage error.
+    usageStatus: 1,
+    options: {
+      cache: { kind: 'flag', long: 'cache', short: 'c', help: 'list a credential cache (the default)' },
+      keytab: { kind: 'flag', long: 'keytab', short: 'k', help: 'list a keytab' },
+      enctypes: { kind: 'flag', long: 'enctypes', short: 'e', help: 'show the encryption types' },
+      flags: { kind: 'flag', long: 'flags', short: 'f', help: 'cache: show the ticket flags' },
+      status: {
+        kind: 'flag',
+        long: 'status',
+        short: 's',
+        help: 'cache: print nothing, exit 0 only if a valid TGT is present',
+      },
+      addresses: { kind: 'flag', long: 'addresses', short: 'a', help: 'cache: show the address lists' },
+      config: { kind: 'flag', long: 'config', short: 'C', help: 'cache: include the configuration entries' },
+      timestamps: { kind: 'flag', long: 'timestamps', short: 't', help: 'keytab: show the entry timestamps' },
+      keys: { kind: 'flag', long: 'keys', short: 'K', help: 'keytab: show the keys' },
+    },
+  },
+  async ({ options: v, operands }) => {
+    // As MIT: -c is a mode flag (the default); the cache or keytab name is the operand.
+    const named = operands[0];
+    const env = process.env;
+    const config = loadClientConfig(env);
+    if (v.keytab) {
+      const name = withType(named ?? defaultKeytabName(env, config.keytabDefaults));
+      try {
+        const kt = await readKeytab(name, env);
+        process.stdout.write(
+          formatKeytab(
+            name,
+            kt.entries.map((e) => ({
+              principal: unparsePrincipal(e.principal),
+              timestamp: e.timestamp,
+              kvno: e.kvno,
+              enctype: enctypeName(e.key.enctype),
+              key: v.keys ? toHex(e.key.keyvalue) : undefined,
+            })),
+            { times: Boolean(v.timestamps), etype: Boolean(v.enctypes), keys: Boolean(v.keys) },
+          ),
+        );
+        return 0;
+      } catch (e) {
+        process.stdout.write(`Keytab name: ${name}\n`);
+        process.stderr.write(`gss klist: ${(e as Error).message} while starting keytab scan\n`);
+        return 1;
+      }
+    }
+    let ccache: CredentialCache;
+    let contents: CcacheContents;
     try {
-      const kt = await readKeytab(name, env);
-      process.stdout.write(
-        formatKeytab(
-          name,
-          kt.entries.map((e) => ({
-            principal: unparsePrincipal(e.principal),
-            timestamp: e.timestamp,
-            kvno: e.kvno,
-            enctype: enctypeName(e.key.enctype),
-            key: v.keys ? toHex(e.key.keyvalue) : undefined,
-          })),
-          { times: Boolean(v.timestamps), etype: Boolean(v.enctypes), keys: Boolean(v.keys) },
-        ),
-      );
-      return 0;
+      ccache = resolveCcache(named, env, config.ccacheDefaults);
+      contents = await ccache.read();
     } catch (e) {
-      process.stdout.write(`Keytab name: ${name}\n`);
-      process.stderr.write(`gss klist: ${(e as Error).message} while starting keytab scan\n`);
+      if (!v.status) process.stderr.write(`gss klist: ${(e as Error).message}\n`);
       return 1;
     }
-  }
-  let ccache: CredentialCache;
-  let contents: CcacheContents;
-  try {
-    ccache = resolveCcache(named, env, config.ccacheDefaults);
-    contents = await ccache.read();
-  } catch (e) {
-    if (!v.status) process.stderr.write(`gss klist: ${(e as Error).message}\n`);
-    return 1;
-  }
-  const now = Math.floor(Date.now() / 1000);
-  const live = contents.credentials.filter((c) => !isRemoved(c));
-  if (v.status) {
-    // klist -s: success when a valid TGT for the default principal's realm is present.
-    const ok = live.some(
-      (c) => !isConfigPrincipal(c.server) && c.server.components[0] === 'krbtgt' && c.endtime > now,
-    );
-    return ok ? 0 : 1;
-  }
-  const defName = unparsePrincipal(contents.principal);
-  let out = `Ticket cache: ${ccache.name}\nDefault principal: ${defName}\n\n`;
-  out += 'Valid starting     Expires            Service principal\n';
-  const opts = { flags: Boolean(v.flags), etype: Boolean(v.enctypes), addresses: Boolean(v.addresses) };
-  for (const c of live) {
-    if (isConfigPrincipal(c.server)) {
-      if (v.config) out += configLine(c.server, c.ticket);
-      continue;
+    const now = Math.floor(Date.now() / 1000);
+    const live = contents.credentials.filter((c) => !isRemoved(c));
+    if (v.status) {
+      // klist -s: success when a valid TGT for the default principal's realm is present.
+      const ok = live.some(
+        (c) => !isConfigPrincipal(c.server) && c.server.components[0] === 'krbtgt' && c.endtime > now,
+      );
+      return ok ? 0 : 1;
     }
-    out += showCredential(klistCred(c), defName, opts);
-  }
-  process.stdout.write(out);
-  return 0;
-}
-
-function parseKlistArgs(args: string[]) {
-  return parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      cache: { type: 'boolean', short: 'c' },
-      keytab: { type: 'boolean', short: 'k' },
-      enctypes: { type: 'boolean', short: 'e' },
-      flags: { type: 'boolean', short: 'f' },
-      status: { type: 'boolean', short: 's' },
-      addresses: { type: 'boolean', short: 'a' },
-      config: { type: 'boolean', short: 'C' },
-      timestamps: { type: 'boolean', short: 't' },
-      keys: { type: 'boolean', short: 'K' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-}
+    const defName = unparsePrincipal(contents.principal);
+    let out = `Ticket cache: ${ccache.name}\nDefault principal: ${defName}\n\n`;
+    out += 'Valid starting     Expires            Service principal\n';
+    const opts = { flags: Boolean(v.flags), etype: Boolean(v.enctypes), addresses: Boolean(v.addresses) };
+    for (const c of live) {
+      if (isConfigPrincipal(c.server)) {
+        if (v.config) out += configLine(c.server, c.ticket);
+        continue;
+      }
+      out += showCredential(klistCred(c), defName, opts);
+    }
+    process.stdout.write(out);
+    return 0;
+  },
+);
 
 /** klist -C: `config: key(principal) = value`, as klist.c print_config_data. */
 function configLine(server: Principal, value: Uint8Array): string {

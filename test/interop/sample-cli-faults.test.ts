@@ -31,16 +31,16 @@ describe('gss server at the descriptor limit', { skip: interopSkip() }, () => {
     });
     assert.equal(r.status, 0, r.stderr);
     for (const flag of [
-      '--max-token-size BYTES',
-      '--max-message-size BYTES',
-      '--handshake-timeout SECONDS',
-      '--idle-timeout SECONDS',
-      '--max-unauthenticated N',
+      '--max-token-size=BYTES',
+      '--max-message-size=BYTES',
+      '--handshake-timeout=SECONDS',
+      '--idle-timeout=SECONDS',
+      '--max-unauthenticated=N',
     ]) {
       assert.ok(r.stdout.includes(flag), flag);
     }
-    assert.match(r.stdout, /default 65536/);
-    assert.match(r.stdout, /default 0: off/);
+    assert.match(r.stdout, /--max-token-size=BYTES +largest frame before authentication.*\(default 65536\)/);
+    assert.match(r.stdout, /--idle-timeout=SECONDS +close .*0: off.*\(default 0\)/);
   });
 
   it('EMFILE at ulimit -n 64 with --logfile: the listener survives and serves on', {
