@@ -4,7 +4,7 @@ import { Name } from '../gssapi/names/names.js';
 import { callServer } from '../sample/client.js';
 import { parseArgs, UsageError } from './args.js';
 
-const USAGE = `usage: gss client [--port P] [--seq] [--noreplay] [--nomutual] [--delegate|-d] [--ccount N] [--mcount N]
+const USAGE = `usage: gss client [--port P] [--seq] [--noreplay] [--nomutual] [--delegate|-d] [--spnego] [--ccount N] [--mcount N]
                   [--na] [--nw] [--nx] [--nm] [-f] [-q] [--user NAME] [--password-stdin] HOST SERVICE@HOST MSG
 
 MIT gss-client's protocol: establishes a context with SERVICE@HOST on HOST:P (default 4444),
@@ -32,6 +32,7 @@ export async function client(argv: string[]): Promise<number> {
       noreplay: { names: ['noreplay'], kind: 'flag' },
       nomutual: { names: ['nomutual'], kind: 'flag' },
       delegate: { names: ['delegate', 'd'], kind: 'flag' },
+      spnego: { names: ['spnego'], kind: 'flag' },
       ccount: { names: ['ccount'], kind: 'number' },
       mcount: { names: ['mcount'], kind: 'number' },
       na: { names: ['na'], kind: 'flag' },
@@ -75,6 +76,7 @@ export async function client(argv: string[]): Promise<number> {
       replay: o.noreplay !== true,
       sequence: o.seq === true,
       delegate: o.delegate === true,
+      spnego: o.spnego === true,
       auth,
       wrap: auth && o.nw !== true,
       encrypt: auth && o.nx !== true,
