@@ -26,6 +26,7 @@ export const LAYERS = [
   ['gssapi/context', 'the SecurityContext handle, export and import'],
   ['gssapi/rfc2744', 'the C-shaped facade'],
   ['kerberos', "npm `kerberos` 7's API (gssapi-ts/kerberos)"],
+  ['http', 'HTTP Negotiate (RFC 4559): the server core, node/Express/Fastify adapters, negotiateFetch'],
   ['sample', "MIT gss-sample's protocol, server and client"],
   ['cli', 'the gss command'],
   ['index.ts', 'the package entry point'],

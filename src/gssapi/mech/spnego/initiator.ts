@@ -140,6 +140,9 @@ export class SpnegoInitiator {
           throw new GssError(GSS_S_DEFECTIVE_TOKEN, 0, 'SPNEGO: no AP-REP from the acceptor');
         this.#state = initiatorSecondStep(this.#pending, mechTokenIn);
         this.#pending = undefined;
+        // A reject whose token Kerberos took for success is still a failure (MIT init_ctx_call_init).
+        if (acc === REJECT)
+          throw new GssError(GSS_S_DEFECTIVE_TOKEN, 0, 'SPNEGO: the acceptor rejected the context');
         // Nothing more to send unless a MIC exchange is required (MIT's even-legs rule aside).
         if (!this.#mic.micReqd) send = false;
       }
