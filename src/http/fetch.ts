@@ -6,6 +6,7 @@
  * a bad one is a GssError, not a response. A wrapper over fetch rather than an undici dispatcher,
  * because global fetch is what Node applications call and it needs no dependency (docs/http.md).
  */
+import { minorMessage, minorName } from '../errors/minor.js';
 import { GSS_S_DEFECTIVE_TOKEN, GSS_S_FAILURE, GssError } from '../errors/status.js';
 import { SecurityContext } from '../gssapi/context/context.js';
 import type { Credentials } from '../gssapi/creds/creds.js';
@@ -49,6 +50,15 @@ function serverToken(res: Response): Uint8Array | undefined {
   return p.token;
 }
 
+/** The server's error token, said plainly: which service refused us, and MIT's reason. */
+function refused(target: string, e: unknown): GssError {
+  if (!(e instanceof GssError)) return new GssError(GSS_S_FAILURE, 0, String(e), { cause: e });
+  const why = e.minor ? `${minorMessage(e.minor)} (${minorName(e.minor)})` : e.message;
+  return new GssError(e.major, e.minor, `${target}: the server refused our Kerberos token: ${why}`, {
+    cause: e,
+  });
+}
+
 export async function negotiateFetch(
   url: string | URL,
   init: RequestInit = {},
@@ -78,7 +88,11 @@ export async function negotiateFetch(
       if (reply === undefined || ctx.isEstablished) {
         throw new GssError(GSS_S_FAILURE, 0, `${target}: the server refused our Kerberos token (HTTP 401)`);
       }
-      token = await ctx.step(reply);
+      try {
+        token = await ctx.step(reply);
+      } catch (e) {
+        throw refused(target, e);
+      }
       if (token === undefined)
         throw new GssError(
           GSS_S_FAILURE,
