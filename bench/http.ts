@@ -6,12 +6,15 @@
  * NegTokenInit with its own AP-REQ (made by our initiator before timing), so both acceptors
  * decrypt a ticket, check an authenticator against their replay cache and answer the AP-REP.
  * Slices alternate (Apache, ours, Apache, ours, ...) so both see the same machine state; the
- * ratio is the median of the per-round ratios, with their range. Then the added latency of the
+ * ratio is the median of the per-round ratios, with their range; besides the wall rate, the rate
+ * per CPU second of the server's processes (Apache's parent and children, our one process, from
+ * /proc), which a shared machine disturbs less. Then the added latency of the
  * middleware at one connection: median request time with Negotiate minus without, on each server.
  *
  *   node --import tsx bench/http.ts [--rounds N] [--requests R] [--connections C]
  */
 import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -58,6 +61,22 @@ function get(agent: Agent, port: number, path: string, authorization?: string): 
   });
 }
 
+/** CPU seconds (user + system) used so far by `pid` and its child processes (Linux /proc). */
+function cpuSeconds(pid: number): number {
+  let ticks = 0;
+  for (const p of readdirSync('/proc')) {
+    if (!/^\d+$/.test(p)) continue;
+    try {
+      // After the ")" closing the command name: state ppid ... utime (field 14) stime (15).
+      const f = readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1].split(' ');
+      if (Number(p) === pid || Number(f[1]) === pid) ticks += Number(f[11]) + Number(f[12]);
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  return ticks / 100;
+}
+
 /** Sends every header once over `conns` keep-alive connections; requests per wall second. */
 async function load(port: number, headers: string[], conns: number): Promise<number> {
   const agent = new Agent({ keepAlive: true, maxSockets: conns });
@@ -97,7 +116,9 @@ async function latency(port: number, headers: string[]): Promise<{ plain: number
   return { plain: median(plain), negotiate: median(negotiate) };
 }
 
-async function startOurs(env: NodeJS.ProcessEnv): Promise<{ port: number; stop: () => Promise<void> }> {
+async function startOurs(
+  env: NodeJS.ProcessEnv,
+): Promise<{ port: number; pid: number; stop: () => Promise<void> }> {
   const file = fileURLToPath(new URL('./http-server.ts', import.meta.url));
   const child = track(
     spawn(process.execPath, ['--import', 'tsx', file], { env, stdio: ['ignore', 'pipe', 'inherit'] }),
@@ -108,6 +129,7 @@ async function startOurs(env: NodeJS.ProcessEnv): Promise<{ port: number; stop: 
   });
   return {
     port: Number(line),
+    pid: child.pid ?? 0,
     stop: async () => {
       if (child.exitCode !== null) return;
       const exited = new Promise((r) => child.once('exit', r));
@@ -135,24 +157,34 @@ try {
   // Warm both (connections, keytab, ticket cache) with tokens of their own.
   await load(apache.port, await tokens(creds, 200), connections);
   await load(ours.port, await tokens(creds, 200), connections);
-  const a: number[] = [];
-  const o: number[] = [];
-  const ratios: number[] = [];
+  const wall = { a: [] as number[], o: [] as number[], r: [] as number[] };
+  const cpu = { a: [] as number[], o: [] as number[], r: [] as number[] };
+  /** One slice: wall rate, and requests per CPU second of the server's processes. */
+  const slice = async (port: number, pid: number, set: string[]) => {
+    const c0 = cpuSeconds(pid);
+    const rate = await load(port, set, connections);
+    return { rate, perCpu: set.length / Math.max(0.01, cpuSeconds(pid) - c0) };
+  };
   for (let r = 0; r < rounds; r++) {
     const set = await tokens(creds, perSlice);
-    const ra = await load(apache.port, set, connections);
-    const ro = await load(ours.port, set, connections);
-    a.push(ra);
-    o.push(ro);
-    ratios.push(ro / ra);
+    const sa = await slice(apache.port, apache.pid, set);
+    const so = await slice(ours.port, ours.pid, set);
+    wall.a.push(sa.rate);
+    wall.o.push(so.rate);
+    wall.r.push(so.rate / sa.rate);
+    cpu.a.push(sa.perCpu);
+    cpu.o.push(so.perCpu);
+    cpu.r.push(so.perCpu / sa.perCpu);
     console.log(
-      `  round ${r + 1}: Apache ${ra.toFixed(0)}/s, ours ${ro.toFixed(0)}/s, ratio ${(ro / ra).toFixed(2)}`,
+      `  round ${r + 1}: wall Apache ${sa.rate.toFixed(0)}/s, ours ${so.rate.toFixed(0)}/s; per server CPU s Apache ${sa.perCpu.toFixed(0)}, ours ${so.perCpu.toFixed(0)}`,
     );
   }
-  const lo = Math.min(...ratios);
-  const hi = Math.max(...ratios);
+  const range = (xs: number[]) => `${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)}`;
   console.log(
-    `authenticated requests/s: Apache + mod_auth_gssapi ${median(a).toFixed(0)}, ours (node:http, 1 process) ${median(o).toFixed(0)}; ratio ours/Apache ${median(ratios).toFixed(2)} (range ${lo.toFixed(2)}–${hi.toFixed(2)})`,
+    `requests/s (wall): Apache + mod_auth_gssapi ${median(wall.a).toFixed(0)}, ours (node:http, 1 process) ${median(wall.o).toFixed(0)}; ours/Apache ${median(wall.r).toFixed(2)} (range ${range(wall.r)})`,
+  );
+  console.log(
+    `requests per server CPU second: Apache ${median(cpu.a).toFixed(0)}, ours ${median(cpu.o).toFixed(0)}; ours/Apache ${median(cpu.r).toFixed(2)} (range ${range(cpu.r)})`,
   );
   const lset = await tokens(creds, latencyRequests);
   const la = await latency(apache.port, lset);

@@ -30,6 +30,8 @@ export function apacheAvailable(): boolean {
 
 export interface Apache {
   readonly port: number;
+  /** The parent httpd process (its children serve the requests). */
+  readonly pid: number;
   readonly dir: string;
   errorLog(): string;
   stop(): Promise<void>;
@@ -133,6 +135,7 @@ DocumentRoot ${dir}/htdocs
   let stopped = false;
   return {
     port,
+    pid: child.pid ?? 0,
     dir,
     errorLog,
     async stop() {
