@@ -9,6 +9,7 @@ import * as S from '../../../src/errors/status.js';
 import { SecurityContext } from '../../../src/gssapi/context/context.js';
 import { decodeNegotiationToken } from '../../../src/gssapi/mech/spnego/negotiation-token.js';
 import { Name } from '../../../src/gssapi/names/names.js';
+import { findNegotiateChallenge, parseNegotiate } from '../../../src/http/header.js';
 import { fuzzAsync, fuzzSync, garbage, mutants, sample } from './fuzz-lib.js';
 import { type SecurityWorld, startSecurityWorld } from './world.js';
 
@@ -61,6 +62,33 @@ export function describeSpnegoParsers(): void {
       fuzzSync('SPNEGO garbage [0]', garbage(62, 0xa0), decodeNegotiationToken, [S.GSS_S_DEFECTIVE_TOKEN]);
       fuzzSync('SPNEGO garbage [1]', garbage(63, 0xa1), decodeNegotiationToken, [S.GSS_S_DEFECTIVE_TOKEN]);
       fuzzSync('SPNEGO garbage framed', garbage(64, 0x60), decodeNegotiationToken, [S.GSS_S_DEFECTIVE_TOKEN]);
+    });
+
+    it('HTTP Negotiate headers: parseNegotiate and findNegotiateChallenge never throw', () => {
+      const header = `Negotiate ${Buffer.from(init).toString('base64')}`;
+      const latin1 = new TextDecoder('latin1');
+      const asText = (b: Uint8Array) => latin1.decode(b);
+      for (const valid of [header, `Basic x, ${header}, Bearer y`]) {
+        fuzzSync(
+          'parseNegotiate',
+          mutants(new TextEncoder().encode(valid), 67),
+          (b) => {
+            const r = parseNegotiate(asText(b), 4096);
+            // A token comes out only from canonical base64 within the limit.
+            if (r.ok && Buffer.from(r.token).toString('base64').length > 4 * Math.ceil(4096 / 3))
+              throw new Error('over');
+            return r;
+          },
+          [],
+        );
+        fuzzSync(
+          'findNegotiateChallenge',
+          mutants(new TextEncoder().encode(valid), 68),
+          (b) => findNegotiateChallenge(asText(b)),
+          [],
+        );
+      }
+      fuzzSync('parseNegotiate garbage', garbage(69, 0x4e), (b) => parseNegotiate(asText(b), 65536), []);
     });
 
     it('SPNEGO acceptor on a damaged NegTokenInit, initiator on a damaged NegTokenResp', async () => {
