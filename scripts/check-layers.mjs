@@ -27,6 +27,7 @@ export const LAYERS = [
   ['gssapi/rfc2744', 'the C-shaped facade'],
   ['kerberos', "npm `kerberos` 7's API (gssapi-ts/kerberos)"],
   ['fleet', 'several hosts: the sealed context store on Redis'],
+  ['http', 'HTTP Negotiate (RFC 4559): the server core, node/Express/Fastify adapters, negotiateFetch'],
   ['sample', "MIT gss-sample's protocol, server and client"],
   ['sasl', 'SASL GSSAPI (RFC 4752): client and server engines, security layer'],
   ['pg', 'node-postgres: GSS encryption and authentication through its stream option'],

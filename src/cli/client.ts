@@ -53,6 +53,12 @@ sends MSG (or the file MSG with -f) wrapped and encrypted, and verifies the retu
         help: 'no mutual authentication (no AP-REP)',
       },
       delegate: { kind: 'flag', long: 'delegate', short: 'd', help: 'delegate the TGT (GSS_C_DELEG_FLAG)' },
+      spnego: {
+        kind: 'flag',
+        long: 'spnego',
+        mit: ['spnego'],
+        help: 'wrap the Kerberos tokens in SPNEGO (RFC 4178), as MIT gss-client -spnego',
+      },
       ccount: {
         kind: 'number',
         long: 'ccount',
@@ -118,6 +124,7 @@ sends MSG (or the file MSG with -f) wrapped and encrypted, and verifies the retu
         ...(credentials ? { credentials } : {}),
         mutual: !o.nomutual,
         replay: !o.noreplay,
+        spnego: o.spnego,
         sequence: o.seq,
         delegate: o.delegate,
         auth,

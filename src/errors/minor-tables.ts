@@ -368,3 +368,16 @@ export const PROF_ERR = [
   ['PROF_MODULE_SYNTAX', 'Invalid syntax of module declaration in profile'],
   ['PROF_MODULE_INVALID', 'Invalid profile module'],
 ] as const;
+
+/**
+ * src/lib/gssapi/spnego/gssapiP_spnego.h ERR_SPNEGO_* (not a com_err table: plain numbers from
+ * 0x20000001) with the texts of spnego_mech.c's msg_table. MIT's mechglue remaps them per process
+ * (map_errcode), so only the names and texts are comparable, not the numbers.
+ */
+export const SPNEGO_ERR = [
+  ['ERR_SPNEGO_NO_MECHS_AVAILABLE', 'SPNEGO cannot find mechanisms to negotiate'],
+  ['ERR_SPNEGO_NO_CREDS_ACQUIRED', 'SPNEGO failed to acquire creds'],
+  ['ERR_SPNEGO_NO_MECH_FROM_ACCEPTOR', 'SPNEGO acceptor did not select a mechanism'],
+  ['ERR_SPNEGO_NEGOTIATION_FAILED', 'SPNEGO failed to negotiate a mechanism'],
+  ['ERR_SPNEGO_NO_TOKEN_FROM_ACCEPTOR', 'SPNEGO acceptor did not return a valid token'],
+] as const;

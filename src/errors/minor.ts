@@ -8,7 +8,7 @@
  * prof_err.et "prof" (base -1429577728).
  */
 import { strerror } from './errno-text.js';
-import { ASN1_ERR, G_ERR, KG_ERR, KRB5_ERR, PROF_ERR } from './minor-tables.js';
+import { ASN1_ERR, G_ERR, KG_ERR, KRB5_ERR, PROF_ERR, SPNEGO_ERR } from './minor-tables.js';
 
 export const KRB5_ERR_BASE = -1765328384 >>> 0;
 export const KG_BASE = 39756032;
@@ -17,6 +17,8 @@ export const G_BASE = -2045022976 >>> 0;
 export const ASN1_BASE = 1859794432;
 /** MIT prof_err.et "prof": krb5.conf (profile library) errors. */
 export const PROF_BASE = -1429577728 >>> 0;
+/** MIT's SPNEGO mechanism codes (gssapiP_spnego.h), ERR_SPNEGO_NO_MECHS_AVAILABLE first. */
+const SPNEGO_BASE = 0x20000001;
 
 type Table = readonly (readonly [string, string])[];
 type NamesOf<T extends Table> = T[number][0];
@@ -27,7 +29,8 @@ export type MinorName =
   | NamesOf<typeof KG_ERR>
   | NamesOf<typeof G_ERR>
   | NamesOf<typeof ASN1_ERR>
-  | NamesOf<typeof PROF_ERR>;
+  | NamesOf<typeof PROF_ERR>
+  | NamesOf<typeof SPNEGO_ERR>;
 
 function codes<T extends Table>(base: number, t: T): Record<NamesOf<T>, number> {
   const out: Record<string, number> = Object.create(null);
@@ -57,6 +60,7 @@ export const MINOR: Readonly<Record<MinorName | 'ASN1_MISMATCH_INDEF', number>> 
   ...codes(G_BASE, G_ERR),
   ...codes(ASN1_BASE, ASN1_ERR),
   ...codes(PROF_BASE, PROF_ERR),
+  ...codes(SPNEGO_BASE, SPNEGO_ERR),
   /** @deprecated MIT's name is ASN1_INDEF (asn1_err.et entry 11); kept for src/asn1/errors.ts. */
   ASN1_MISMATCH_INDEF: ASN1_BASE + 11,
 });
@@ -67,6 +71,7 @@ const TABLES: readonly (readonly [number, Table])[] = [
   [G_BASE, G_ERR],
   [ASN1_BASE, ASN1_ERR],
   [PROF_BASE, PROF_ERR],
+  [SPNEGO_BASE, SPNEGO_ERR],
 ];
 
 function lookup(minor: number): readonly [string, string] | undefined {

@@ -32,6 +32,8 @@ export interface SampleClientOptions {
   replay?: boolean;
   sequence?: boolean;
   delegate?: boolean;
+  /** MIT's -spnego: wrap the Kerberos tokens in SPNEGO (RFC 4178). */
+  spnego?: boolean;
   /** false: MIT's -na, no authentication at all. */
   auth?: boolean;
   wrap?: boolean;
@@ -68,6 +70,7 @@ export async function callServer(opts: SampleClientOptions): Promise<ClientResul
     if (auth) {
       ctx = SecurityContext.initiate({
         target: Name.hostbased(opts.service),
+        mech: opts.spnego ? 'spnego' : 'krb5',
         ...(opts.credentials ? { credentials: opts.credentials } : {}),
         mutual: opts.mutual ?? true,
         replayDetection: opts.replay ?? true,

@@ -12,6 +12,7 @@ import gssapi.raw as raw
 from gssapi.raw.misc import GSSError
 
 KRB5 = gssapi.MechType.kerberos
+SPNEGO = gssapi.OID.from_int_seq("1.3.6.1.5.5.2")
 FLAG_NAMES = {
     "mutual": gssapi.RequirementFlag.mutual_authentication,
     "replay": gssapi.RequirementFlag.replay_detection,
@@ -49,7 +50,8 @@ def handle(req):
         flags = 0
         for f in req.get("flags", []):
             flags |= FLAG_NAMES[f]
-        ctx = gssapi.SecurityContext(name=target, mech=KRB5, usage="initiate", flags=flags,
+        mech = SPNEGO if req.get("mech") == "spnego" else KRB5
+        ctx = gssapi.SecurityContext(name=target, mech=mech, usage="initiate", flags=flags,
                                      channel_bindings=bindings(req.get("cb")))
         tok = ctx.step()
         return {"token": hexo(tok), "complete": ctx.complete}
@@ -64,6 +66,8 @@ def handle(req):
     if op == "step":
         tok = ctx.step(bytes.fromhex(req["token"]))
         out = {"token": hexo(tok), "complete": ctx.complete}
+        if ctx.complete:
+            out["mech"] = ctx.mech.dotted_form
         if ctx.complete and ctx.usage == "accept" and ctx.delegated_creds is not None:
             deleg = ctx.delegated_creds
             out["delegated"] = str(deleg.name)

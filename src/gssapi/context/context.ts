@@ -5,8 +5,6 @@
  * per-message functions (../mech/krb5/tokens/) work on and that ./export.ts serializes through
  * ./context-internal.ts.
  */
-import { forgetDerivedKeys } from '../../crypto/index.js';
-import { redactKey } from '../../crypto/redact.js';
 import { MINOR } from '../../errors/minor.js';
 import {
   GSS_S_CONTEXT_EXPIRED,
@@ -23,15 +21,7 @@ import type { ChannelBindings } from '../bindings.js';
 import { Credentials } from '../creds/creds.js';
 import { credsInternals } from '../creds/creds-internal.js';
 import { type ExportOptions, encodeExportToken } from '../export/export-token.js';
-import {
-  GSS_C_CONF_FLAG,
-  GSS_C_DELEG_FLAG,
-  GSS_C_INTEG_FLAG,
-  GSS_C_MUTUAL_FLAG,
-  GSS_C_REPLAY_FLAG,
-  GSS_C_SEQUENCE_FLAG,
-  GSS_C_TRANS_FLAG,
-} from '../flags.js';
+import { GSS_C_TRANS_FLAG } from '../flags.js';
 import type { ContextState } from '../mech/krb5/context-state.js';
 import { acceptorStep, errorTokens } from '../mech/krb5/establish/accept.js';
 import {
@@ -41,11 +31,27 @@ import {
 } from '../mech/krb5/establish/init.js';
 import { getMic, verifyMic } from '../mech/krb5/tokens/mic.js';
 import { type UnwrapResult, unwrap, wrap, wrapSizeLimit } from '../mech/krb5/tokens/wrap.js';
+import { SpnegoAcceptor } from '../mech/spnego/acceptor.js';
+import { SpnegoInitiator } from '../mech/spnego/initiator.js';
+import { isSpnegoInitialToken } from '../mech/spnego/negotiation-token.js';
 import { Name } from '../names/names.js';
 import { contextStates, deadContexts, getContextState, killContext } from './context-internal.js';
+import { redactKeys, requestedFlags, spnegoMechTypes, wipeKeys } from './context-options.js';
 
 export interface InitiateOptions {
   target: Name;
+  /**
+   * The mechanism: 'krb5' (default) sends raw Kerberos tokens, 'spnego' wraps them in SPNEGO
+   * (RFC 4178), as browsers and `gss-client -spnego` do.
+   */
+  mech?: 'krb5' | 'spnego';
+  /**
+   * SPNEGO only: the mechanism OIDs to offer, our preference first (default: Kerberos
+   * 1.2.840.113554.1.2.2 alone). One must be Kerberos (either OID); an optimistic token is sent
+   * only when a Kerberos OID is first, so another OID first makes the acceptor counter-propose
+   * Kerberos with request-mic (RFC 4178 5).
+   */
+  spnegoMechs?: readonly string[];
   /** Default: Credentials.acquire({ usage: 'initiate' }) at the first step. */
   credentials?: Credentials;
   /** GSS_C_MUTUAL_FLAG (default true). */
@@ -73,7 +79,9 @@ export interface AcceptOptions {
 type Phase =
   | { kind: 'init-start'; opts: InitiateOptions }
   | { kind: 'init-wait'; pending: PendingInitiator }
+  | { kind: 'spnego-init-wait'; initiator: SpnegoInitiator }
   | { kind: 'accept-start'; opts: AcceptOptions }
+  | { kind: 'spnego-accept'; acceptor: SpnegoAcceptor }
   | { kind: 'established' };
 
 function noContext(minor = 0, what = 'no context'): GssError {
@@ -137,19 +145,19 @@ export class SecurityContext {
         const creds = o.credentials ?? (await Credentials.acquire({ usage: 'initiate' }));
         const side = credsInternals.get(creds)?.initiator;
         if (!side) throw new GssError(GSS_S_NO_CRED, 0, 'credentials cannot initiate');
-        const reqFlags =
-          (o.mutual !== false ? GSS_C_MUTUAL_FLAG : 0) |
-          (o.replayDetection !== false ? GSS_C_REPLAY_FLAG : 0) |
-          (o.sequence ? GSS_C_SEQUENCE_FLAG : 0) |
-          (o.confidentiality !== false ? GSS_C_CONF_FLAG : 0) |
-          (o.integrity !== false ? GSS_C_INTEG_FLAG : 0) |
-          (o.delegate ? GSS_C_DELEG_FLAG : 0);
-        const r = await initiatorFirstStep(side, {
+        const req = {
           target: o.target.principal,
-          reqFlags,
+          reqFlags: requestedFlags(o),
           channelBindings: o.channelBindings,
           lifetime: o.lifetime,
-        });
+        };
+        if (o.mech === 'spnego') {
+          const initiator = new SpnegoInitiator(side, req, spnegoMechTypes(o.spnegoMechs));
+          const first = await initiator.first();
+          this.#phase = { kind: 'spnego-init-wait', initiator };
+          return first;
+        }
+        const r = await initiatorFirstStep(side, req);
         if (r.established) this.#establish(r.pending.state);
         else this.#phase = { kind: 'init-wait', pending: r.pending };
         return r.token;
@@ -166,12 +174,32 @@ export class SecurityContext {
           throw e;
         }
       }
+      case 'spnego-init-wait': {
+        try {
+          if (token === undefined || token.length === 0)
+            throw new GssError(GSS_S_DEFECTIVE_TOKEN, 0, 'no SPNEGO token from the acceptor');
+          const r = await phase.initiator.next(token);
+          if (r.established) this.#establish(r.established);
+          return r.output;
+        } catch (e) {
+          deadContexts.add(this);
+          throw e;
+        }
+      }
+      case 'spnego-accept':
+        return this.#spnegoAccept(phase.acceptor, token);
       case 'accept-start': {
         if (token === undefined) throw new GssError(GSS_S_DEFECTIVE_TOKEN, 0, 'no token');
         const o = phase.opts;
         const creds = o.credentials ?? (await Credentials.acquire({ usage: 'accept' }));
         const side = credsInternals.get(creds)?.acceptor;
         if (!side) throw new GssError(GSS_S_NO_CRED, 0, 'credentials cannot accept');
+        // MIT's default acceptor takes either mechanism, by the token's OID.
+        if (isSpnegoInitialToken(token)) {
+          const acceptor = new SpnegoAcceptor(side, o.channelBindings);
+          this.#phase = { kind: 'spnego-accept', acceptor };
+          return this.#spnegoAccept(acceptor, token);
+        }
         try {
           const r = await acceptorStep(side, token, o.channelBindings);
           if (r.delegated) this.#delegated = await Credentials.fromDelegated(r.delegated);
@@ -182,6 +210,24 @@ export class SecurityContext {
           throw e;
         }
       }
+    }
+  }
+
+  async #spnegoAccept(
+    acceptor: SpnegoAcceptor,
+    token: Uint8Array | undefined,
+  ): Promise<Uint8Array | undefined> {
+    try {
+      if (token === undefined) throw new GssError(GSS_S_DEFECTIVE_TOKEN, 0, 'no token');
+      const r = await acceptor.step(token);
+      if (r.delegated) this.#delegated = await Credentials.fromDelegated(r.delegated);
+      if (r.established) this.#establish(r.established);
+      return r.output;
+    } catch (e) {
+      if (e instanceof GssError) this.#errorToken = errorTokens.get(e);
+      // MIT deletes a SPNEGO context on every failure.
+      deadContexts.add(this);
+      throw e;
     }
   }
 
@@ -269,13 +315,17 @@ export class SecurityContext {
     const p = this.#phase;
     // RFC 2743 2.2.8: TRANS is reported only once the context is established (and exportable);
     // MIT sets it from the first step (docs/export-token.md).
+    if (p.kind === 'spnego-init-wait') return p.initiator.pendingFlags & ~GSS_C_TRANS_FLAG;
     return p.kind === 'init-wait' ? p.pending.state.flags & ~GSS_C_TRANS_FLAG : 0;
   }
   get locallyInitiated(): boolean {
     if (deadContexts.has(this)) throw noContext();
     const p = this.#phase;
     return (
-      p.kind === 'init-start' || p.kind === 'init-wait' || (getContextState(this)?.locallyInitiated ?? false)
+      p.kind === 'init-start' ||
+      p.kind === 'init-wait' ||
+      p.kind === 'spnego-init-wait' ||
+      (getContextState(this)?.locallyInitiated ?? false)
     );
   }
   get isOpen(): boolean {
@@ -309,18 +359,5 @@ export class SecurityContext {
     if (s) wipeKeys(s);
     contextStates.delete(this);
     deadContexts.add(this);
-  }
-}
-
-/** The record's keys print as '[redacted]' under util.inspect and JSON (docs/security.md). */
-function redactKeys(s: ContextState): void {
-  for (const k of [s.sessionKey, s.subkey, s.acceptorSubkey]) if (k) redactKey(k);
-}
-
-function wipeKeys(s: ContextState): void {
-  for (const k of [s.sessionKey, s.subkey, s.acceptorSubkey]) {
-    if (!k) continue;
-    forgetDerivedKeys(k);
-    k.keyvalue.fill(0);
   }
 }

@@ -36,6 +36,7 @@ import {
 import {
   type Box,
   GSS_MECH_KRB5_OID,
+  GSS_MECH_SPNEGO_OID,
   type GssBuffer,
   type GssChannelBindings,
   type GssCredId,
@@ -90,12 +91,15 @@ export function gss_init_sec_context(
     if (!contextHandle) return GSS_S_CALL_INACCESSIBLE_WRITE | GSS_S_NO_CONTEXT;
     if (!(targetName instanceof Name)) return GSS_S_CALL_INACCESSIBLE_READ | GSS_S_BAD_NAME;
     if (!outputToken) return GSS_S_CALL_INACCESSIBLE_WRITE;
-    if (mechType !== null && mechType !== undefined && mechType !== GSS_MECH_KRB5_OID) return GSS_S_BAD_MECH;
+    const spnego = mechType === GSS_MECH_SPNEGO_OID;
+    if (mechType !== null && mechType !== undefined && mechType !== GSS_MECH_KRB5_OID && !spnego)
+      return GSS_S_BAD_MECH;
     const existing = contextHandle.value;
     const ctx =
       existing === null
         ? SecurityContext.initiate({
             target: targetName,
+            mech: spnego ? 'spnego' : 'krb5',
             credentials: credHandle(initiatorCredHandle),
             mutual: (reqFlags & GSS_C_MUTUAL_FLAG) !== 0,
             replayDetection: (reqFlags & GSS_C_REPLAY_FLAG) !== 0,

@@ -10,12 +10,11 @@ import {
   GSS_S_COMPLETE,
 } from '../../errors/status.js';
 import { guard, type MinorBox, resetBuffer, setBuffer } from './guard.js';
-import { includesKrb5 } from './names.js';
+import { includesKrb5, MECHS } from './names.js';
 import {
   type Box,
   GSS_C_GSS_CODE,
   GSS_C_MECH_CODE,
-  GSS_MECH_KRB5_OID,
   type GssBuffer,
   type GssOid,
   type GssOidSet,
@@ -59,7 +58,7 @@ export function gss_indicate_mechs(minor: MinorBox, mechSet: Box<GssOidSet> | nu
   if (mechSet) mechSet.value = null;
   return guard(minor, () => {
     if (!mechSet) return GSS_S_CALL_INACCESSIBLE_WRITE;
-    mechSet.value = Object.freeze([GSS_MECH_KRB5_OID]);
+    mechSet.value = MECHS;
     return GSS_S_COMPLETE;
   });
 }

@@ -32,6 +32,7 @@ import {
   GSS_C_BOTH,
   GSS_C_INITIATE,
   GSS_MECH_KRB5_OID,
+  GSS_MECH_SPNEGO_OID,
   type GssBuffer,
   type GssCredId,
   type GssName,
@@ -51,9 +52,20 @@ const USAGES: Record<number, CredentialUsage> = {
   [GSS_C_ACCEPT]: 'accept',
 };
 
-/** True when a desired mechanism set allows Kerberos (GSS_C_NO_OID_SET means the default). */
+/** The mechanisms a credential serves: Kerberos, and SPNEGO around it. */
+export const MECHS: readonly string[] = Object.freeze([GSS_MECH_KRB5_OID, GSS_MECH_SPNEGO_OID]);
+
+/**
+ * True when a desired mechanism set allows Kerberos, directly or through SPNEGO (which wraps it)
+ * (GSS_C_NO_OID_SET means the default).
+ */
 export function includesKrb5(mechs: GssOidSet | undefined): boolean {
-  return mechs === null || mechs === undefined || mechs.includes(GSS_MECH_KRB5_OID);
+  return (
+    mechs === null ||
+    mechs === undefined ||
+    mechs.includes(GSS_MECH_KRB5_OID) ||
+    mechs.includes(GSS_MECH_SPNEGO_OID)
+  );
 }
 
 export function gss_acquire_cred(
@@ -85,7 +97,10 @@ export function gss_acquire_cred(
       lifetime: timeReq || undefined,
     });
     outputCredHandle.value = cred;
-    put(actualMechs, [GSS_MECH_KRB5_OID]);
+    put(
+      actualMechs,
+      MECHS.filter((o) => !desiredMechs || desiredMechs.includes(o)),
+    );
     put(timeRec, cred.lifetime);
     return GSS_S_COMPLETE;
   });

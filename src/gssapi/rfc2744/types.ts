@@ -56,3 +56,5 @@ export const GSS_C_QOP_DEFAULT = 0;
 
 /** The Kerberos V5 mechanism (RFC 1964), MIT's gss_mech_krb5. */
 export const GSS_MECH_KRB5_OID = '1.2.840.113554.1.2.2';
+/** SPNEGO (RFC 4178), MIT's gss_mech_spnego: Kerberos inside a negotiation. */
+export const GSS_MECH_SPNEGO_OID = '1.3.6.1.5.5.2';

@@ -13,6 +13,7 @@
  * Credentials come from KRB5CCNAME (initiator) and KRB5_KTNAME (acceptor); config from KRB5_CONFIG.
  * PEER_CB=TEXT: channel bindings with both addresses 127.0.0.1 (GSS_C_AF_INET) and TEXT as
  * application data. PEER_NOMUTUAL=1: the initiator asks for no mutual authentication.
+ * PEER_SPNEGO=1 (initiator): SPNEGO (RFC 4178) around Kerberos; the acceptor takes either anyway.
  * PEER_SAMPLE=1 (initiator): after establishment only "wrap HEX" of MESSAGE out and "mic HEX" of
  * it in, as MIT's gss-client exchanges one message with gss-server.
  */
@@ -158,6 +159,7 @@ int main(int argc, char **argv) {
     return 1;
   }
   OM_uint32 mutual = getenv("PEER_NOMUTUAL") ? 0 : GSS_C_MUTUAL_FLAG;
+  gss_OID mech = getenv("PEER_SPNEGO") ? GSS_SPNEGO_MECHANISM : GSS_KRB5_MECHANISM;
   OM_uint32 deleg = argc == 5 && strcmp(argv[4], "deleg") == 0 ? GSS_C_DELEG_FLAG : 0;
   const char *msg = initiator ? argv[3] : argv[2];
   if (initiator) {
@@ -165,7 +167,7 @@ int main(int argc, char **argv) {
     major = gss_import_name(&minor, &name, GSS_C_NT_HOSTBASED_SERVICE, &target);
     if (major != GSS_S_COMPLETE) fail("import_name", major, minor);
     for (;;) {
-      major = gss_init_sec_context(&minor, GSS_C_NO_CREDENTIAL, &ctx, target, GSS_KRB5_MECHANISM,
+      major = gss_init_sec_context(&minor, GSS_C_NO_CREDENTIAL, &ctx, target, mech,
                                    mutual | GSS_C_REPLAY_FLAG | GSS_C_SEQUENCE_FLAG |
                                        GSS_C_CONF_FLAG | GSS_C_INTEG_FLAG | deleg,
                                    0, bindings(), &in, NULL, &out, &flags, NULL);

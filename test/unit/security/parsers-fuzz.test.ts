@@ -52,6 +52,7 @@ import { checkCaptured, fixtureKeys, loadFixtures } from '../messages/captured.j
 import { makePair } from '../tokens/context-pair.js';
 import { fuzzSync, garbage, type Mutant, mutants } from './fuzz-lib.js';
 import { describeInnerParsers } from './parsers-inner.js';
+import { describeSpnegoParsers } from './parsers-spnego.js';
 import { describeWorldParsers } from './parsers-world.js';
 
 const DEFECTIVE = [GSS_S_DEFECTIVE_TOKEN];
@@ -330,3 +331,4 @@ describe('RFC 4121 MIC and Wrap tokens on a context record', () => {
 
 describeWorldParsers();
 describeInnerParsers();
+describeSpnegoParsers();

@@ -1,0 +1,199 @@
+/**
+ * Authenticated HTTP requests per second: our node:http adapter (bench/http-server.ts, one Node
+ * process) against Apache httpd + mod_auth_gssapi (test/harness/apache.ts, event MPM) on the
+ * same machine, one throwaway MIT realm, the same load generator (keep-alive connections from
+ * this process) and the same pre-generated tokens: every request carries a fresh SPNEGO
+ * NegTokenInit with its own AP-REQ (made by our initiator before timing), so both acceptors
+ * decrypt a ticket, check an authenticator against their replay cache and answer the AP-REP.
+ * Slices alternate (Apache, ours, Apache, ours, ...) so both see the same machine state; the
+ * ratio is the median of the per-round ratios, with their range; besides the wall rate, the rate
+ * per CPU second of the server's processes (Apache's parent and children, our one process, from
+ * /proc), which a shared machine disturbs less. Then the added latency of the
+ * middleware at one connection: median request time with Negotiate minus without, on each server.
+ *
+ *   node --import tsx bench/http.ts [--rounds N] [--requests R] [--connections C]
+ */
+import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { SecurityContext } from '../src/gssapi/context/context.js';
+import { Credentials } from '../src/gssapi/creds/creds.js';
+import { Name } from '../src/gssapi/names/names.js';
+import { startApache } from '../test/harness/apache.js';
+import { startRealm, track } from '../test/harness/realm.js';
+
+const args = process.argv.slice(2);
+const opt = (name: string, dflt: string) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? Number(args[i + 1]) : Number(dflt);
+};
+const rounds = opt('--rounds', '5');
+const perSlice = opt('--requests', '1500');
+const connections = opt('--connections', '8');
+const latencyRequests = opt('--latency-requests', '300');
+
+const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[xs.length >> 1];
+
+/** Fresh SPNEGO tokens for HTTP@localhost, as `Negotiate <b64>` header values. */
+async function tokens(creds: Credentials, n: number): Promise<string[]> {
+  const out: string[] = [];
+  const target = Name.hostbased('HTTP@localhost');
+  for (let i = 0; i < n; i++) {
+    const t = await SecurityContext.initiate({ target, credentials: creds, mech: 'spnego' }).step();
+    out.push(`Negotiate ${Buffer.from(t as Uint8Array).toString('base64')}`);
+  }
+  return out;
+}
+
+function get(agent: Agent, port: number, path: string, authorization?: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { host: '127.0.0.1', port, path, agent, headers: authorization ? { authorization } : {} },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** CPU seconds (user + system) used so far by `pid` and its child processes (Linux /proc). */
+function cpuSeconds(pid: number): number {
+  let ticks = 0;
+  for (const p of readdirSync('/proc')) {
+    if (!/^\d+$/.test(p)) continue;
+    try {
+      // After the ")" closing the command name: state ppid ... utime (field 14) stime (15).
+      const f = readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1].split(' ');
+      if (Number(p) === pid || Number(f[1]) === pid) ticks += Number(f[11]) + Number(f[12]);
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  return ticks / 100;
+}
+
+/** Sends every header once over `conns` keep-alive connections; requests per wall second. */
+async function load(port: number, headers: string[], conns: number): Promise<number> {
+  const agent = new Agent({ keepAlive: true, maxSockets: conns });
+  let next = 0;
+  let failed = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: conns }, async () => {
+      while (next < headers.length) {
+        const h = headers[next++];
+        if ((await get(agent, port, '/private/page.txt', h)) !== 200) failed++;
+      }
+    }),
+  );
+  const s = (performance.now() - t0) / 1000;
+  agent.destroy();
+  if (failed) throw new Error(`${failed} of ${headers.length} requests to port ${port} were not 200`);
+  return headers.length / s;
+}
+
+/** Median milliseconds per request at one connection, with and without Negotiate. */
+async function latency(port: number, headers: string[]): Promise<{ plain: number; negotiate: number }> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const time = async (path: string, h?: string) => {
+    const t0 = performance.now();
+    const status = await get(agent, port, path, h);
+    if (status !== 200) throw new Error(`${path}: ${status}`);
+    return performance.now() - t0;
+  };
+  const plain: number[] = [];
+  const negotiate: number[] = [];
+  for (const h of headers) {
+    plain.push(await time('/public/page.txt'));
+    negotiate.push(await time('/private/page.txt', h));
+  }
+  agent.destroy();
+  return { plain: median(plain), negotiate: median(negotiate) };
+}
+
+async function startOurs(
+  env: NodeJS.ProcessEnv,
+): Promise<{ port: number; pid: number; stop: () => Promise<void> }> {
+  const file = fileURLToPath(new URL('./http-server.ts', import.meta.url));
+  const child = track(
+    spawn(process.execPath, ['--import', 'tsx', file], { env, stdio: ['ignore', 'pipe', 'inherit'] }),
+  );
+  const line = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout as NodeJS.ReadableStream }).once('line', resolve);
+    child.once('exit', () => reject(new Error('bench/http-server.ts exited')));
+  });
+  return {
+    port: Number(line),
+    pid: child.pid ?? 0,
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+const realm = await startRealm();
+const env = { ...realm.env, KRB5_KTNAME: `FILE:${realm.keytabs.http}` };
+for (const k of ['KRB5_CONFIG', 'KRB5CCNAME'] as const) process.env[k] = realm.env[k];
+const apache = await startApache({
+  keytab: realm.keytabs.http,
+  krb5Conf: realm.krb5Conf,
+  page: 'the protected page\n',
+  mpm: { servers: 2, threads: 16 },
+});
+const ours = await startOurs(env);
+try {
+  const creds = await Credentials.acquire({ usage: 'initiate' });
+  console.log(
+    `HTTP Negotiate, fresh AP-REQ per request (SPNEGO, aes256-cts-hmac-sha1-96), ${connections} keep-alive connections, ${perSlice} requests per slice, ${rounds} rounds`,
+  );
+  // Warm both (connections, keytab, ticket cache) with tokens of their own.
+  await load(apache.port, await tokens(creds, 200), connections);
+  await load(ours.port, await tokens(creds, 200), connections);
+  const wall = { a: [] as number[], o: [] as number[], r: [] as number[] };
+  const cpu = { a: [] as number[], o: [] as number[], r: [] as number[] };
+  /** One slice: wall rate, and requests per CPU second of the server's processes. */
+  const slice = async (port: number, pid: number, set: string[]) => {
+    const c0 = cpuSeconds(pid);
+    const rate = await load(port, set, connections);
+    return { rate, perCpu: set.length / Math.max(0.01, cpuSeconds(pid) - c0) };
+  };
+  for (let r = 0; r < rounds; r++) {
+    const set = await tokens(creds, perSlice);
+    const sa = await slice(apache.port, apache.pid, set);
+    const so = await slice(ours.port, ours.pid, set);
+    wall.a.push(sa.rate);
+    wall.o.push(so.rate);
+    wall.r.push(so.rate / sa.rate);
+    cpu.a.push(sa.perCpu);
+    cpu.o.push(so.perCpu);
+    cpu.r.push(so.perCpu / sa.perCpu);
+    console.log(
+      `  round ${r + 1}: wall Apache ${sa.rate.toFixed(0)}/s, ours ${so.rate.toFixed(0)}/s; per server CPU s Apache ${sa.perCpu.toFixed(0)}, ours ${so.perCpu.toFixed(0)}`,
+    );
+  }
+  const range = (xs: number[]) => `${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)}`;
+  console.log(
+    `requests/s (wall): Apache + mod_auth_gssapi ${median(wall.a).toFixed(0)}, ours (node:http, 1 process) ${median(wall.o).toFixed(0)}; ours/Apache ${median(wall.r).toFixed(2)} (range ${range(wall.r)})`,
+  );
+  console.log(
+    `requests per server CPU second: Apache ${median(cpu.a).toFixed(0)}, ours ${median(cpu.o).toFixed(0)}; ours/Apache ${median(cpu.r).toFixed(2)} (range ${range(cpu.r)})`,
+  );
+  const lset = await tokens(creds, latencyRequests);
+  const la = await latency(apache.port, lset);
+  const lo1 = await latency(ours.port, lset);
+  const fmt = (l: { plain: number; negotiate: number }) =>
+    `${l.negotiate.toFixed(3)} ms with Negotiate, ${l.plain.toFixed(3)} ms without: +${(l.negotiate - l.plain).toFixed(3)} ms`;
+  console.log(`latency at 1 connection (median of ${latencyRequests}): Apache ${fmt(la)}; ours ${fmt(lo1)}`);
+} finally {
+  await ours.stop();
+  await apache.stop();
+  await realm.stop();
+}
