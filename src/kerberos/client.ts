@@ -2,7 +2,6 @@
  * KerberosClient and initializeClient of the `kerberos` addon (src/unix/kerberos_gss.cc
  * authenticate_gss_client_*), on our SecurityContext. Strings in and out are base64.
  */
-import { GSS_S_BAD_MECH, GssError } from '../errors/status.js';
 import { SecurityContext } from '../gssapi/context/context.js';
 import { Credentials } from '../gssapi/creds/creds.js';
 import {
@@ -187,10 +186,6 @@ export async function initializeClient(
   const flags = typeof opts.flags === 'number' ? opts.flags >>> 0 : GSS_C_MUTUAL_FLAG | GSS_C_SEQUENCE_FLAG;
   const mechOID = typeof opts.mechOID === 'number' ? opts.mechOID >>> 0 : 0;
   try {
-    if (mechOID === GSS_MECH_OID_SPNEGO) {
-      // SPNEGO is being built in its own branch; until it lands, a clear refusal.
-      throw new GssError(GSS_S_BAD_MECH, 0, 'SPNEGO is not supported yet');
-    }
     const target = Name.hostbased(service);
     const credentials = principal
       ? await Credentials.acquire({ usage: 'initiate', name: Name.user(principal) })
@@ -203,6 +198,8 @@ export async function initializeClient(
         replayDetection: (flags & GSS_C_REPLAY_FLAG) !== 0,
         sequence: (flags & GSS_C_SEQUENCE_FLAG) !== 0,
         delegate: (flags & GSS_C_DELEG_FLAG) !== 0,
+        // The addon's 6 is SPNEGO's OID; 9 and GSS_C_NO_OID are Kerberos (MIT's default mech).
+        mech: mechOID === GSS_MECH_OID_SPNEGO ? 'spnego' : 'krb5',
       }),
     );
   } catch (e) {
