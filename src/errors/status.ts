@@ -106,7 +106,7 @@ export const GSS_S_DUPLICATE_ELEMENT = (17 << GSS_C_ROUTINE_ERROR_OFFSET) >>> 0;
  * Routine error 18: the name is not a mechanism name (RFC 2743 1.2.1.1), e.g. for GSS_Export_name.
  */
 export const GSS_S_NAME_NOT_MN = (18 << GSS_C_ROUTINE_ERROR_OFFSET) >>> 0;
-/** Routine error 19: an unknown mechanism attribute (RFC 5587 3.1; MIT krb5 1.9 and later). */
+/** Routine error 19: an unknown mechanism attribute (RFC 5587; MIT krb5 1.9 and later). */
 export const GSS_S_BAD_MECH_ATTR = (19 << GSS_C_ROUTINE_ERROR_OFFSET) >>> 0;
 
 // Supplementary info bits (table 3-3).
@@ -305,7 +305,12 @@ export function displayStatus(
   code: number,
   type: 'gss' | 'mech',
   messageContext = 0,
-): { message: string; messageContext: number } {
+): {
+  /** The status string, worded as MIT's libgssapi_krb5 words it. */
+  message: string;
+  /** The message_context to pass for the next message; 0 when this was the last one. */
+  messageContext: number;
+} {
   const status = code >>> 0;
   let ctx = messageContext >>> 0;
   if (type === 'mech') {
