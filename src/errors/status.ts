@@ -34,7 +34,7 @@ export const GSS_S_COMPLETE = 0;
  */
 export const GSS_S_CALL_INACCESSIBLE_READ = (1 << GSS_C_CALLING_ERROR_OFFSET) >>> 0;
 /**
- * Calling error 2: an output parameter could not be written (RFC 2744 table 3-1) such as a missing
+ * Calling error 2: an output parameter could not be written (RFC 2744 table 3-1), such as a missing
  * output box.
  */
 export const GSS_S_CALL_INACCESSIBLE_WRITE = (2 << GSS_C_CALLING_ERROR_OFFSET) >>> 0;

@@ -1,10 +1,10 @@
 // The GSS_C_* context flags, mechanism-independent (RFC 2744 3.9.2, gssapi.h values).
 
-/** Delegate the initiator's credentials to the acceptor (RFC 2743 1.2.2; RFC 4121 4.1.1.1). */
+/** Delegate the initiator's credentials to the acceptor (RFC 2743 1.2.9; RFC 4121 4.1.1.1). */
 export const GSS_C_DELEG_FLAG = 1;
 /**
- * Mutual authentication: the acceptor proves itself with an AP-REP (RFC 2743 1.2.2; RFC 4121
- * 4.1.1.1, the AP-REQ's mutual-required option).
+ * Mutual authentication: the acceptor proves itself with an AP-REP (RFC 2743 2.2.1
+ * mutual_req_flag; RFC 4121 4.1).
  */
 export const GSS_C_MUTUAL_FLAG = 2;
 /**
@@ -32,8 +32,8 @@ export const GSS_C_ANON_FLAG = 64;
 /** Per-message protection is usable before the context is complete (RFC 2743 1.2.7). */
 export const GSS_C_PROT_READY_FLAG = 128;
 /**
- * The context can be exported with GSS_Export_sec_context (RFC 2743 2.2.8); set on every
- * established context, as MIT does.
+ * The context can be exported with GSS_Export_sec_context (RFC 2743 2.2.8). Reported on every
+ * established context; MIT reports it from the first step (docs/export-token.md).
  */
 export const GSS_C_TRANS_FLAG = 256;
 /**

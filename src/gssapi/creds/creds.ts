@@ -96,7 +96,7 @@ export class Credentials {
     });
   }
 
-  /** The usage the credentials were acquired for (GSS_Inquire_cred cred_usage, RFC 2743 2.1.4). */
+  /** The usage the credentials were acquired for (GSS_Inquire_cred cred_usage, RFC 2743 2.1.3). */
   get usage(): CredentialUsage {
     return internals(this).usage;
   }

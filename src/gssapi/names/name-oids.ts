@@ -11,7 +11,7 @@ export const GSS_C_NT_HOSTBASED_SERVICE_X = '1.3.6.1.5.6.2';
 /** RFC 2743 4.2. */
 export const GSS_C_NT_USER_NAME = '1.2.840.113554.1.2.1.1';
 /**
- * Name type for a local numeric user id in host byte order (RFC 2743 4.3; MIT's
+ * Name type for a local numeric user id, as bytes (RFC 2743 4.3; MIT's
  * GSS_C_NT_MACHINE_UID_NAME).
  */
 export const GSS_C_NT_MACHINE_UID_NAME = '1.2.840.113554.1.2.1.2';

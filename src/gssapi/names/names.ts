@@ -134,7 +134,7 @@ export class Name {
     return this.isAnonymous ? GSS_C_NT_ANONYMOUS : GSS_KRB5_NT_PRINCIPAL_NAME;
   }
 
-  /** True for the anonymous principal WELLKNOWN/ANONYMOUS@WELLKNOWN:ANONYMOUS (RFC 8062 4.1). */
+  /** True for the anonymous principal WELLKNOWN/ANONYMOUS@WELLKNOWN:ANONYMOUS (RFC 8062). */
   get isAnonymous(): boolean {
     const p = this.principal;
     return p.realm === ANONYMOUS_REALM && p.components.length === 2 && p.components[1] === 'ANONYMOUS';

@@ -87,10 +87,7 @@ export const GSS_C_GSS_CODE = 1;
  * value 2).
  */
 export const GSS_C_MECH_CODE = 2;
-/**
- * The default quality of protection (gssapi.h value 0), the only one the krb5 mechanism offers (RFC
- * 4121 4.2.6).
- */
+/** The default quality of protection (gssapi.h value 0), the only one the krb5 mechanism offers. */
 export const GSS_C_QOP_DEFAULT = 0;
 
 /** The Kerberos V5 mechanism (RFC 1964), MIT's gss_mech_krb5. */

@@ -91,10 +91,7 @@ export interface Kdc {
   writeKrb5Conf(path: string, opts?: Krb5ConfOptions): void;
   /** Writes the named principals' keys (all enctypes, current kvno) to a keytab, mode 0600. */
   exportKeytab(principalNames: readonly string[], path: string): Promise<void>;
-  /**
-   * Adds a principal, or replaces one with new keys at the next kvno (MIT's addprinc / cpw
-   * -randkey).
-   */
+  /** Adds a principal, or replaces one with new keys at the next kvno (MIT's addprinc, cpw). */
   addPrincipal(spec: KdcPrincipalSpec): void;
   /** Full names (with realm) of every principal, krbtgt included. */
   principalNames(): string[];

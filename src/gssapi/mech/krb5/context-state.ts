@@ -44,7 +44,7 @@ export interface ContextState {
   acceptorName: Principal;
   /** Ticket times, in seconds since the epoch. */
   authTime: number;
-  /** The ticket's end time, seconds since the epoch: the context expires then (RFC 4121 4.1). */
+  /** The ticket's end time, seconds since the epoch: the context expires then. */
   endTime: number;
   /** The ticket session key. */
   sessionKey: Key;
