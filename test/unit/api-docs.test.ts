@@ -6,14 +6,44 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, describe, it } from 'node:test';
 
 const TYPEDOC = resolve('node_modules/typedoc/bin/typedoc');
 
+/** typedoc.json is JSON with whole-line // comments. */
+function typedocConfig(): { entryPoints: string[] } {
+  const text = readFileSync('typedoc.json', 'utf8')
+    .split('\n')
+    .filter((l) => !l.trim().startsWith('//'))
+    .join('\n');
+  return JSON.parse(text);
+}
+
 describe('API reference check', () => {
+  it('covers exactly the entry points package.json#exports publishes', () => {
+    const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
+    const published = Object.entries(pkg.exports as Record<string, { import?: { types?: string } }>)
+      .filter(([subpath]) => subpath !== './package.json')
+      .map(([subpath, e]) => {
+        const types = e.import?.types ?? '';
+        assert.ok(types.startsWith('./dist/esm/'), `${subpath} has no ESM types`);
+        return types.replace(/^\.\/dist\/esm\//, 'src/').replace(/\.d\.ts$/, '.ts');
+      });
+    assert.deepEqual([...typedocConfig().entryPoints].sort(), published.sort());
+  });
+
   const root = mkdtempSync(join(tmpdir(), 'api-docs-'));
   after(() => rmSync(root, { recursive: true, force: true }));
 
