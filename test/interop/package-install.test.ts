@@ -143,16 +143,17 @@ describe('the package as users get it', () => {
     assert.ok(existsSync(join(app, 'node_modules/.bin/gss')));
   });
 
-  it('imports gssapi-ts and gssapi-ts/rfc2744 as ES modules and requires them as CommonJS, same names', () => {
+  it('imports gssapi-ts, gssapi-ts/rfc2744 and gssapi-ts/kerberos as ES modules and requires them as CommonJS, same names', () => {
     writeFileSync(
       join(app, 'esm.mjs'),
       `import * as g from 'gssapi-ts';
 import * as f from 'gssapi-ts/rfc2744';
+import * as k from 'gssapi-ts/kerberos';
 const minor = { value: 1 }, ctx = { value: 0 }, text = { length: 0, value: new Uint8Array(0) };
 f.gss_display_status(minor, g.GSS_S_NO_CONTEXT, f.GSS_C_GSS_CODE, null, ctx, text);
 console.log(JSON.stringify({
-  main: Object.keys(g).sort(), rfc2744: Object.keys(f).sort(),
-  resolved: [import.meta.resolve('gssapi-ts'), import.meta.resolve('gssapi-ts/rfc2744')],
+  main: Object.keys(g).sort(), rfc2744: Object.keys(f).sort(), kerberos: Object.keys(k).sort(),
+  resolved: [import.meta.resolve('gssapi-ts'), import.meta.resolve('gssapi-ts/rfc2744'), import.meta.resolve('gssapi-ts/kerberos')],
   display: new TextDecoder().decode(text.value),
 }));
 `,
@@ -161,10 +162,11 @@ console.log(JSON.stringify({
       join(app, 'cjs.cjs'),
       `const g = require('gssapi-ts');
 const f = require('gssapi-ts/rfc2744');
+const k = require('gssapi-ts/kerberos');
 const e = new g.GssError(g.GSS_S_NO_CONTEXT);
 console.log(JSON.stringify({
-  main: Object.keys(g).sort(), rfc2744: Object.keys(f).sort(),
-  resolved: [require.resolve('gssapi-ts'), require.resolve('gssapi-ts/rfc2744')],
+  main: Object.keys(g).sort(), rfc2744: Object.keys(f).sort(), kerberos: Object.keys(k).sort(),
+  resolved: [require.resolve('gssapi-ts'), require.resolve('gssapi-ts/rfc2744'), require.resolve('gssapi-ts/kerberos')],
   error: [e.major, e.code, e instanceof Error],
 }));
 `,
@@ -174,11 +176,19 @@ console.log(JSON.stringify({
     const base = join(app, 'node_modules/gssapi-ts/dist');
     assert.deepEqual(
       esm.resolved.map((u: string) => new URL(u).pathname),
-      [`${base}/esm/index.js`, `${base}/esm/gssapi/rfc2744/index.js`],
+      [`${base}/esm/index.js`, `${base}/esm/gssapi/rfc2744/index.js`, `${base}/esm/kerberos/index.js`],
     );
-    assert.deepEqual(cjs.resolved, [`${base}/cjs/index.js`, `${base}/cjs/gssapi/rfc2744/index.js`]);
+    assert.deepEqual(cjs.resolved, [
+      `${base}/cjs/index.js`,
+      `${base}/cjs/gssapi/rfc2744/index.js`,
+      `${base}/cjs/kerberos/index.js`,
+    ]);
     assert.deepEqual(cjs.main, esm.main);
     assert.deepEqual(cjs.rfc2744, esm.rfc2744);
+    assert.deepEqual(cjs.kerberos, esm.kerberos);
+    for (const n of ['initializeClient', 'initializeServer', 'principalDetails', 'checkPassword']) {
+      assert.ok(esm.kerberos.includes(n), n);
+    }
     for (const n of ['SecurityContext', 'Credentials', 'Name', 'GssError', 'importSecContext', 'startKdc']) {
       assert.ok(esm.main.includes(n), n);
     }
