@@ -41,7 +41,11 @@ async function startCliServer(realm: Realm, args: string[]): Promise<CliServer> 
   });
   try {
     // Generous: on a loaded machine tsx's start alone takes seconds.
-    await waitFor(() => err.includes('starting...') || child.exitCode !== null, 60_000, 'gss server to start');
+    await waitFor(
+      () => err.includes('starting...') || child.exitCode !== null,
+      60_000,
+      'gss server to start',
+    );
     assert.match(err, new RegExp(`starting\\.\\.\\. \\(127\\.0\\.0\\.1:${port}`), err);
   } catch (e) {
     // A server that did not start in time must not outlive the test: its pipes would keep this
