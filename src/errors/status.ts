@@ -6,47 +6,134 @@
  */
 import { minorMessage, minorName } from './minor.js';
 
+/**
+ * Bit offset of the calling-error field in a major status (RFC 2744 3.9.1; the gssapi.h macro of
+ * the same name in MIT krb5).
+ */
 export const GSS_C_CALLING_ERROR_OFFSET = 24;
+/** Bit offset of the routine-error field in a major status (RFC 2744 3.9.1). */
 export const GSS_C_ROUTINE_ERROR_OFFSET = 16;
+/** Bit offset of the supplementary-information field in a major status (RFC 2744 3.9.1). */
 export const GSS_C_SUPPLEMENTARY_OFFSET = 0;
+/** Mask of the calling-error field once shifted down by its offset (RFC 2744 3.9.1). */
 export const GSS_C_CALLING_ERROR_MASK = 0xff;
+/** Mask of the routine-error field once shifted down by its offset (RFC 2744 3.9.1). */
 export const GSS_C_ROUTINE_ERROR_MASK = 0xff;
+/**
+ * Mask of the supplementary-information bits once shifted down by their offset (RFC 2744 3.9.1).
+ */
 export const GSS_C_SUPPLEMENTARY_MASK = 0xffff;
 
+/** Major status 0: the call succeeded and nothing more is needed (RFC 2743 1.2.1.1). */
 export const GSS_S_COMPLETE = 0;
 
 // Calling errors (RFC 2744 3.9.1, table 3-1).
+/**
+ * Calling error 1: an input parameter could not be read (RFC 2744 3.9.1, table 3-1). The RFC 2744
+ * facade returns it for a missing input buffer or handle.
+ */
 export const GSS_S_CALL_INACCESSIBLE_READ = (1 << GSS_C_CALLING_ERROR_OFFSET) >>> 0;
+/**
+ * Calling error 2: an output parameter could not be written (RFC 2744 table 3-1), such as a missing
+ * output box.
+ */
 export const GSS_S_CALL_INACCESSIBLE_WRITE = (2 << GSS_C_CALLING_ERROR_OFFSET) >>> 0;
+/** Calling error 3: a parameter was malformed (RFC 2744 table 3-1). */
 export const GSS_S_CALL_BAD_STRUCTURE = (3 << GSS_C_CALLING_ERROR_OFFSET) >>> 0;
 
 // Routine errors (table 3-2).
+/** Routine error 1: an unsupported mechanism was requested (RFC 2743 1.2.1.1). */
 export const GSS_S_BAD_MECH = (1 << GSS_C_ROUTINE_ERROR_OFFSET) >>> 0;
+/** Routine error 2: an invalid name was supplied (RFC 2743 1.2.1.1). */
 export const GSS_S_BAD_NAME = (2 << GSS_C_ROUTINE_ERROR_OFFSET) >>> 0;
+/** Routine error 3: a name of an unsupported type was supplied (RFC 2743 1.2.1.1). */
 export const GSS_S_BAD_NAMETYPE = (3 << GSS_C_ROUTINE_ERROR_OFFSET) >>> 0;
+/**
+ * Routine error 4: the channel bindings did not match the initiator's (RFC 2743 1.2.1.1, RFC 4121
+ * 4.1.1.2).
+ */
 export const GSS_S_BAD_BINDINGS = (4 << GSS_C_ROUTINE_ERROR_OFFSET) >>> 0;
+/**
+ * Routine error 5: an invalid status code was supplied, e.g. to GSS_Display_status (RFC 2743
+ * 1.2.1.1).
+ */
 export const GSS_S_BAD_STATUS = (5 << GSS_C_ROUTINE_ERROR_OFFSET) >>> 0;
+/** Routine error 6: a token's MIC or checksum did not verify (RFC 2743 1.2.1.1). */
 export const GSS_S_BAD_SIG = (6 << GSS_C_ROUTINE_ERROR_OFFSET) >>> 0;
+/** The RFC 2743 name of GSS_S_BAD_SIG (same value). */
 export const GSS_S_BAD_MIC = GSS_S_BAD_SIG;
+/**
+ * Routine error 7: no credentials were supplied, or they could not be acquired (RFC 2743 1.2.1.1),
+ * e.g. no ccache or keytab entry.
+ */
 export const GSS_S_NO_CRED = (7 << GSS_C_ROUTINE_ERROR_OFFSET) >>> 0;
+/**
+ * Routine error 8: no valid context, e.g. a handle used after export or deletion (RFC 2743
+ * 1.2.1.1).
+ */
 export const GSS_S_NO_CONTEXT = (8 << GSS_C_ROUTINE_ERROR_OFFSET) >>> 0;
+/**
+ * Routine error 9: a token failed its consistency checks (RFC 2743 1.2.1.1): bad framing, lengths
+ * or fields.
+ */
 export const GSS_S_DEFECTIVE_TOKEN = (9 << GSS_C_ROUTINE_ERROR_OFFSET) >>> 0;
+/** Routine error 10: a credential failed its consistency checks (RFC 2743 1.2.1.1). */
 export const GSS_S_DEFECTIVE_CREDENTIAL = (10 << GSS_C_ROUTINE_ERROR_OFFSET) >>> 0;
+/** Routine error 11: the credentials have expired (RFC 2743 1.2.1.1). */
 export const GSS_S_CREDENTIALS_EXPIRED = (11 << GSS_C_ROUTINE_ERROR_OFFSET) >>> 0;
+/**
+ * Routine error 12: the context has expired (RFC 2743 1.2.1.1); per-message calls after its end
+ * time return it.
+ */
 export const GSS_S_CONTEXT_EXPIRED = (12 << GSS_C_ROUTINE_ERROR_OFFSET) >>> 0;
+/**
+ * Routine error 13: a failure the minor status explains (RFC 2743 1.2.1.1), e.g. a KDC error or an
+ * unreadable file.
+ */
 export const GSS_S_FAILURE = (13 << GSS_C_ROUTINE_ERROR_OFFSET) >>> 0;
+/**
+ * Routine error 14: an unsupported quality-of-protection value was requested (RFC 2743 1.2.1.1);
+ * only GSS_C_QOP_DEFAULT is supported.
+ */
 export const GSS_S_BAD_QOP = (14 << GSS_C_ROUTINE_ERROR_OFFSET) >>> 0;
+/** Routine error 15: the operation is forbidden by local policy (RFC 2743 1.2.1.1). */
 export const GSS_S_UNAUTHORIZED = (15 << GSS_C_ROUTINE_ERROR_OFFSET) >>> 0;
+/** Routine error 16: the operation or option is not available (RFC 2743 1.2.1.1). */
 export const GSS_S_UNAVAILABLE = (16 << GSS_C_ROUTINE_ERROR_OFFSET) >>> 0;
+/** Routine error 17: the credential element already exists (RFC 2743 1.2.1.1, GSS_Add_cred). */
 export const GSS_S_DUPLICATE_ELEMENT = (17 << GSS_C_ROUTINE_ERROR_OFFSET) >>> 0;
+/**
+ * Routine error 18: the name is not a mechanism name (RFC 2743 1.2.1.1), e.g. for GSS_Export_name.
+ */
 export const GSS_S_NAME_NOT_MN = (18 << GSS_C_ROUTINE_ERROR_OFFSET) >>> 0;
+/** Routine error 19: an unknown mechanism attribute (RFC 5587; MIT krb5 1.9 and later). */
 export const GSS_S_BAD_MECH_ATTR = (19 << GSS_C_ROUTINE_ERROR_OFFSET) >>> 0;
 
 // Supplementary info bits (table 3-3).
+/**
+ * Supplementary bit 0: call the context-establishment routine again with the peer's next token (RFC
+ * 2744 table 3-3).
+ */
 export const GSS_S_CONTINUE_NEEDED = 1 << 0;
+/**
+ * Supplementary bit 1: the token is a duplicate of one already processed (RFC 2743 1.2.3).
+ * Returned, not thrown, as MIT does.
+ */
 export const GSS_S_DUPLICATE_TOKEN = 1 << 1;
+/**
+ * Supplementary bit 2: the token is too old to be checked for duplication (RFC 2743 1.2.3).
+ * Returned, not thrown.
+ */
 export const GSS_S_OLD_TOKEN = 1 << 2;
+/**
+ * Supplementary bit 3: a later token has already been processed (RFC 2743 1.2.3). Returned, not
+ * thrown.
+ */
 export const GSS_S_UNSEQ_TOKEN = 1 << 3;
+/**
+ * Supplementary bit 4: an expected earlier token has not been received (RFC 2743 1.2.3). Returned,
+ * not thrown.
+ */
 export const GSS_S_GAP_TOKEN = 1 << 4;
 
 /** Names of the calling errors, indexed by their value >> 24. */
@@ -90,12 +177,24 @@ export const SUPPLEMENTARY_NAMES: readonly string[] = Object.freeze([
   'GSS_S_GAP_TOKEN',
 ]);
 
+/**
+ * The calling-error field of `major`, left in place (RFC 2744 3.9.1; MIT's GSS_CALLING_ERROR
+ * macro).
+ */
 export function GSS_CALLING_ERROR(major: number): number {
   return (major & (GSS_C_CALLING_ERROR_MASK << GSS_C_CALLING_ERROR_OFFSET)) >>> 0;
 }
+/**
+ * The routine-error field of `major`, left in place (RFC 2744 3.9.1; MIT's GSS_ROUTINE_ERROR
+ * macro).
+ */
 export function GSS_ROUTINE_ERROR(major: number): number {
   return (major & (GSS_C_ROUTINE_ERROR_MASK << GSS_C_ROUTINE_ERROR_OFFSET)) >>> 0;
 }
+/**
+ * The supplementary-information bits of `major` (RFC 2744 3.9.1; MIT's GSS_SUPPLEMENTARY_INFO
+ * macro).
+ */
 export function GSS_SUPPLEMENTARY_INFO(major: number): number {
   return (major & (GSS_C_SUPPLEMENTARY_MASK << GSS_C_SUPPLEMENTARY_OFFSET)) >>> 0;
 }
@@ -124,8 +223,17 @@ export function majorName(major: number): string {
  * status name. Messages never carry key material.
  */
 export class GssError extends Error {
+  /**
+   * The RFC 2744 major status, unsigned: a routine or calling error, possibly with supplementary
+   * bits.
+   */
   readonly major: number;
+  /**
+   * The mechanism's minor status as MIT reports it: a com_err code (unsigned 32-bit), 0 when there
+   * is none.
+   */
   readonly minor: number;
+  /** A stable name for `major`, e.g. `GSS_S_NO_CONTEXT`: compare this, not the message. */
   readonly code: string;
 
   constructor(major: number, minor = 0, message?: string, options?: { cause?: unknown }) {
@@ -143,6 +251,7 @@ export class GssError extends Error {
   }
 }
 
+/** Type guard: true when `e` is a {@link GssError}. */
 export function isGssError(e: unknown): e is GssError {
   return e instanceof GssError;
 }
@@ -196,7 +305,12 @@ export function displayStatus(
   code: number,
   type: 'gss' | 'mech',
   messageContext = 0,
-): { message: string; messageContext: number } {
+): {
+  /** The status string, worded as MIT's libgssapi_krb5 words it. */
+  message: string;
+  /** The message_context to pass for the next message; 0 when this was the last one. */
+  messageContext: number;
+} {
   const status = code >>> 0;
   let ctx = messageContext >>> 0;
   if (type === 'mech') {

@@ -17,7 +17,12 @@ import {
 } from '../krb5/rcache/redis-client.js';
 import { openStoredToken, sealStoredToken } from './stored-token.js';
 
+/** How a `ContextStore` reaches Redis and seals what it stores. */
 export interface ContextStoreOptions {
+  /**
+   * The Redis connection, typed structurally: any client with `sendCommand` (node-redis does;
+   * ioredis through a one-line adapter).
+   */
   readonly client: RedisCommandClient;
   /** 32 bytes shared by the fleet's processes (never sent to Redis). */
   readonly key: Uint8Array;
@@ -27,6 +32,12 @@ export interface ContextStoreOptions {
   readonly timeoutMs?: number;
 }
 
+/**
+ * Hands established contexts between the processes and hosts of a fleet through Redis: `put`
+ * exports and seals a context under an id, `take` (one atomic GETDEL) imports it in exactly one
+ * process. The cross-host form of gss_export_sec_context / gss_import_sec_context (RFC 2743 2.2.8,
+ * 2.2.9); MIT has no equivalent (docs/fleet.md).
+ */
 export class ContextStore {
   readonly #client: RedisCommandClient;
   readonly #key: Uint8Array;

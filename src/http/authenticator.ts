@@ -35,7 +35,9 @@ export interface NegotiateServerOptions {
   onError?: (failure: NegotiateFailure) => void;
 }
 
+/** Why a request was refused: for the server's log, never sent to the client. */
 export interface NegotiateFailure {
+  /** One line, e.g. `token refused: ...` or `the client did not delegate a credential`. */
   readonly reason: string;
   /** The GSS error behind it, when there is one. */
   readonly error?: GssError;
@@ -44,6 +46,7 @@ export interface NegotiateFailure {
 export interface NegotiateIdentity {
   /** The client principal, e.g. `alice@EXAMPLE.COM`. */
   readonly principal: string;
+  /** The client principal's realm, e.g. `EXAMPLE.COM`. */
   readonly realm: string;
   /** The granted GSS_C_* flags. */
   readonly flags: number;
@@ -53,14 +56,18 @@ export interface NegotiateIdentity {
   readonly context: SecurityContext;
 }
 
+/** What the framework-neutral core decides for one request: 200 with the client, or 401. */
 export type NegotiateOutcome =
   | {
+      /** Authenticated: let the request through. */
       readonly status: 200;
+      /** Who the client is. */
       readonly identity: NegotiateIdentity;
       /** `Negotiate <token>` (the mutual authentication token) for WWW-Authenticate, if any. */
       readonly wwwAuthenticate?: string;
     }
   | {
+      /** Not authenticated: answer 401 with `wwwAuthenticate`. */
       readonly status: 401;
       /** `Negotiate`, or `Negotiate <token>` to continue a handshake or carry a reject token. */
       readonly wwwAuthenticate: string;

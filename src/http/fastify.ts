@@ -11,19 +11,31 @@ import {
 
 /** What we read of a Fastify request. */
 export interface FastifyRequestLike {
+  /** The request headers (Authorization is read). */
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
   /** The node request underneath: its socket binds a multi-leg handshake. */
-  readonly raw: { readonly socket?: object };
+  readonly raw: {
+    /** The connection a multi-leg handshake stays on. */
+    readonly socket?: object;
+  };
+  /** Set by the hook to the authenticated client (decorate the request with it first). */
   negotiate?: NegotiateIdentity | null;
 }
 
 /** What we call on a Fastify reply (each returns the reply, as Fastify's do). */
 export interface FastifyReplyLike {
+  /** Sets the status code (401 here). */
   code(statusCode: number): FastifyReplyLike;
+  /** Sets a response header (WWW-Authenticate, Content-Type). */
   header(name: string, value: string): FastifyReplyLike;
+  /** Sends the body and ends the reply. */
   send(payload?: string): FastifyReplyLike;
 }
 
+/**
+ * A Fastify `onRequest` hook: authenticated requests go on with `request.negotiate` set (and the
+ * mutual authentication token in WWW-Authenticate); others get the 401 here.
+ */
 export function negotiateHook(
   opts: NegotiateServerOptions | NegotiateAuthenticator = {},
 ): (request: FastifyRequestLike, reply: FastifyReplyLike) => Promise<unknown> {

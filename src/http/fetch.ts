@@ -13,6 +13,7 @@ import type { Credentials } from '../gssapi/creds/creds.js';
 import { Name } from '../gssapi/names/names.js';
 import { findNegotiateChallenge, negotiateChallenge, parseNegotiate } from './header.js';
 
+/** How `negotiateFetch` authenticates. */
 export interface NegotiateFetchOptions {
   /** Initiator credentials (default: KRB5CCNAME, as kinit left them). */
   credentials?: Credentials;
@@ -59,6 +60,11 @@ function refused(target: string, e: unknown): GssError {
   });
 }
 
+/**
+ * `fetch(url, init)` that answers a `401 Negotiate` with a Kerberos (by default SPNEGO) token for
+ * `HTTP@<host>` and verifies the server's mutual authentication token, as curl --negotiate does.
+ * Resolves to the final Response; a refused or forged server token rejects with a GssError.
+ */
 export async function negotiateFetch(
   url: string | URL,
   init: RequestInit = {},

@@ -10,6 +10,7 @@ import {
 
 /** What we read of a request: node's IncomingMessage (and Express's Request) satisfy it. */
 export interface NodeRequestLike {
+  /** The request headers (Authorization is read). */
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
   /** The TCP connection: a multi-leg handshake is bound to it (RFC 4559 6). */
   readonly socket?: object;
@@ -17,13 +18,19 @@ export interface NodeRequestLike {
 
 /** What we write of a response: node's ServerResponse (and Express's Response) satisfy it. */
 export interface NodeResponseLike {
+  /** Set to 401 when the request is refused. */
   statusCode: number;
+  /** Sets a response header (WWW-Authenticate, Content-Type). */
   setHeader(name: string, value: string): unknown;
+  /** Ends the response with the body. */
   end(body?: string): unknown;
 }
 
 /** A request once authenticated: `req.negotiate` is the client. */
-export type NegotiatedRequest<R> = R & { negotiate: NegotiateIdentity };
+export type NegotiatedRequest<R> = R & {
+  /** The authenticated client. */
+  negotiate: NegotiateIdentity;
+};
 
 function header(req: NodeRequestLike): string | undefined {
   const v = req.headers.authorization;

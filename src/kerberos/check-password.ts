@@ -18,6 +18,12 @@ function parse(text: string): Principal {
   }
 }
 
+/**
+ * checkPassword of npm `kerberos` (its kerberos_gss.cc authenticate_user_krb5pwd): resolves to null
+ * when the KDC grants `username` a TGT for `password` (an AS exchange, RFC 4120 3.1, as MIT's
+ * krb5_get_init_creds_password); nothing is kept. As in the addon, `service` is checked but unused
+ * and the reply is not verified against a service key: for testing only.
+ */
 export async function checkPassword(
   username: string,
   password: string,

@@ -25,9 +25,11 @@ export interface InitializeClientOptions {
   mechOID?: number;
   /** Windows-only in the addon; ignored here as on Unix. */
   user?: string;
+  /** Windows-only in the addon (a password for the SSPI credentials); ignored here as on Unix. */
   pass?: string;
 }
 
+/** Options of `KerberosClient.wrap`, as npm `kerberos` takes them. */
 export interface WrapOptions {
   /** The authorization identity put after the layer answer. */
   user?: string;
@@ -67,6 +69,11 @@ function toObject(value: unknown): Record<string, unknown> {
   return Object(value) as Record<string, unknown>;
 }
 
+/**
+ * The client handle of npm `kerberos` (authenticate_gss_client_* in its kerberos_gss.cc) on a
+ * `SecurityContext`: `step` runs gss_init_sec_context with base64 tokens, `wrap`/`unwrap` the SASL
+ * GSSAPI security layer (RFC 4752 3.1). Made by `initializeClient`.
+ */
 export class KerberosClient {
   /** @internal Made by initializeClient. */
   constructor(restart: () => SecurityContext) {
@@ -93,6 +100,7 @@ export class KerberosClient {
   get responseConf(): number {
     return stateOf(this).responseConf;
   }
+  /** True once gss_init_sec_context returned GSS_S_COMPLETE, as the addon's `contextComplete`. */
   get contextComplete(): boolean {
     return stateOf(this).contextComplete;
   }

@@ -8,6 +8,10 @@ import { unparsePrincipal } from '../krb5/principal.js';
 import { loadProfile } from '../krb5/profile-view.js';
 import { krb5CodeError } from './status.js';
 
+/**
+ * principalDetails of npm `kerberos` (server_principal_details in its kerberos_gss.cc): the full
+ * name of the first entry of the default keytab (KRB5_KTNAME) that starts with `service/hostname@`.
+ */
 export async function principalDetails(service: string, hostname: string): Promise<string> {
   if (typeof service !== 'string') throw new TypeError('parameter `service` must be a string.');
   if (typeof hostname !== 'string') throw new TypeError('parameter `hostname` must be a string.');

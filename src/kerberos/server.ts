@@ -25,6 +25,11 @@ function stateOf(s: KerberosServer): ServerState {
   return st;
 }
 
+/**
+ * The server handle of npm `kerberos` (authenticate_gss_server_* in its kerberos_gss.cc) on an
+ * acceptor `SecurityContext`: `step` runs gss_accept_sec_context on a base64 token. Made by
+ * `initializeServer`.
+ */
 export class KerberosServer {
   /** @internal Made by initializeServer. */
   constructor(context: SecurityContext, anyService: boolean) {
@@ -42,6 +47,7 @@ export class KerberosServer {
   get username(): string | null {
     return stateOf(this).username;
   }
+  /** The base64 token to send back to the client after a step (the AP-REP), else null. */
   get response(): string | null {
     return stateOf(this).response;
   }

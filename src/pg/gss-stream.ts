@@ -75,6 +75,10 @@ export class PgGssStream extends Duplex {
   }
 
   // The net.Socket methods pg's Connection calls.
+  /**
+   * What pg calls on its stream: connects to the server, then does the GSS work (encryption
+   * handshake or authentication) before emitting `connect`.
+   */
   connect(port: number, host: string): this {
     this.#host = this.#opts.host ?? host;
     const timeoutMs = this.#opts.timeoutMs ?? 30_000;
@@ -105,19 +109,23 @@ export class PgGssStream extends Duplex {
     });
     return this;
   }
+  /** Passed to the TCP socket, as net.Socket's. */
   setNoDelay(noDelay = true): this {
     this.#noDelay = noDelay;
     this.#socket?.setNoDelay(noDelay);
     return this;
   }
+  /** Passed to the TCP socket, as net.Socket's. */
   setKeepAlive(enable?: boolean, initialDelay?: number): this {
     this.#socket?.setKeepAlive(enable, initialDelay);
     return this;
   }
+  /** Passed to the TCP socket, as net.Socket's. */
   ref(): this {
     this.#socket?.ref();
     return this;
   }
+  /** Passed to the TCP socket, as net.Socket's. */
   unref(): this {
     this.#socket?.unref();
     return this;
@@ -270,10 +278,12 @@ export class PgGssStream extends Duplex {
     if (!this.push(Buffer.from(bytes))) this.#socket?.pause();
   }
 
+  /** @internal Duplex hook. */
   override _read(): void {
     this.#socket?.resume();
   }
 
+  /** @internal Duplex hook. */
   override _write(chunk: Uint8Array, _enc: BufferEncoding, cb: (e?: Error | null) => void): void {
     this.#send(chunk, cb);
   }
@@ -299,11 +309,13 @@ export class PgGssStream extends Duplex {
     }
   }
 
+  /** @internal Duplex hook. */
   override _final(cb: (e?: Error | null) => void): void {
     this.#socket?.end();
     cb();
   }
 
+  /** @internal Duplex hook. */
   override _destroy(err: Error | null, cb: (e?: Error | null) => void): void {
     clearTimeout(this.#timer);
     this.#socket?.destroy();

@@ -41,6 +41,7 @@ type State = 'context' | 'offer' | 'done' | 'failed';
 const STRONGEST_FIRST: readonly SecurityLayer[] = ['confidentiality', 'integrity', 'none'];
 
 export class SaslGssapiClient {
+  /** The SASL mechanism name, GSSAPI (RFC 4752). */
   readonly mechanism = 'GSSAPI';
   readonly #ctx: SecurityContext;
   readonly #authorizationId: string;

@@ -8,9 +8,12 @@ import { GSS_S_DEFECTIVE_TOKEN, GSS_S_FAILURE, GssError } from '../errors/status
 
 /** RFC 4752 3.3: the bit of each security layer in the first octet. */
 export const SASL_LAYER_NONE = 1;
+/** RFC 4752 3.3: the integrity-protection layer bit. */
 export const SASL_LAYER_INTEGRITY = 2;
+/** RFC 4752 3.3: the confidentiality-protection layer bit. */
 export const SASL_LAYER_CONFIDENTIALITY = 4;
 
+/** A SASL GSSAPI security layer (RFC 4752 3.3), by name. */
 export type SecurityLayer = 'none' | 'integrity' | 'confidentiality';
 
 export const LAYER_BITS: Readonly<Record<SecurityLayer, number>> = Object.freeze({

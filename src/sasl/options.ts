@@ -6,7 +6,12 @@ import type { SaslSecurityLayer } from './security-layer.js';
 /** Cyrus SASL's default maxbufsize (sasl.h SASL_MAXOUTBUF is 65536 as well). */
 export const DEFAULT_MAX_BUFFER = 65536;
 
+/**
+ * The result of a completed SASL GSSAPI exchange (RFC 4752 3.1): who authenticated, as whom they
+ * act, and the negotiated layer.
+ */
 export interface SaslOutcome {
+  /** The security layer both sides chose. */
   readonly layer: SecurityLayer;
   /** The Kerberos principal that authenticated (the initiator's name). */
   readonly authenticationId: string;

@@ -10,9 +10,15 @@ import type { SecurityContext } from '../gssapi/context/context.js';
 import { concat } from '../util/bytes.js';
 import { MAX_BUFFER_LIMIT } from './layer-message.js';
 
+/** A security layer that protects data (RFC 4752 3.3): integrity or confidentiality. */
 export type ProtectingLayer = 'integrity' | 'confidentiality';
 
+/**
+ * The negotiated SASL security layer (RFC 4752 3.3, RFC 4422 3.7): each buffer one RFC 4121 Wrap
+ * token behind a four-octet length, as Cyrus SASL's gssapi plugin frames it.
+ */
 export class SaslSecurityLayer {
+  /** Which protection the Wrap tokens carry. */
   readonly layer: ProtectingLayer;
   /** The largest wrapped buffer we accept from the peer. */
   readonly maxReceiveSize: number;

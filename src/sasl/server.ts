@@ -25,6 +25,7 @@ import { SaslSecurityLayer } from './security-layer.js';
  */
 export type SaslAuthorize = (authenticationId: string, authorizationId: string) => boolean | Promise<boolean>;
 
+/** Options of a `SaslGssapiServer`. */
 export interface SaslGssapiServerOptions {
   /** Default: the keytab of KRB5_KTNAME, at the first step. */
   credentials?: Credentials;
@@ -32,6 +33,10 @@ export interface SaslGssapiServerOptions {
   layers?: readonly SecurityLayer[];
   /** The largest wrapped buffer we accept (default 65536, at most 0xFFFFFF). */
   maxBufferSize?: number;
+  /**
+   * Decides whether the authenticated principal may act as the requested authorization identity; by
+   * default only as itself, as Cyrus SASL does.
+   */
   authorize?: SaslAuthorize;
 }
 
@@ -41,7 +46,13 @@ function sameIdentity(authn: string, authz: string, serverRealm: string): boolea
   return authz === '' || authz === authn || `${authz}@${serverRealm}` === authn;
 }
 
+/**
+ * The server side of the SASL GSSAPI mechanism (RFC 4752 3.1, as Cyrus SASL's gssapi plugin): feed
+ * it each client response, send back each challenge; then `outcome` holds the identities and the
+ * security layer.
+ */
 export class SaslGssapiServer {
+  /** The SASL mechanism name, GSSAPI (RFC 4752). */
   readonly mechanism = 'GSSAPI';
   readonly #ctx: SecurityContext;
   readonly #layers: readonly SecurityLayer[];
@@ -155,11 +166,13 @@ export class SaslGssapiServer {
     return this.#state === 'done';
   }
 
+  /** The identities and layer of the completed exchange; throws GSS_S_FAILURE before completion. */
   get outcome(): SaslOutcome {
     if (!this.#outcome) throw new GssError(GSS_S_FAILURE, 0, 'SASL GSSAPI: the exchange is not complete');
     return this.#outcome;
   }
 
+  /** The underlying acceptor `SecurityContext`. */
   get context(): SecurityContext {
     return this.#ctx;
   }

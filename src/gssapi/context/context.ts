@@ -38,7 +38,15 @@ import { Name } from '../names/names.js';
 import { contextStates, deadContexts, getContextState, killContext } from './context-internal.js';
 import { redactKeys, requestedFlags, spnegoMechTypes, wipeKeys } from './context-options.js';
 
+/**
+ * What `SecurityContext.initiate` asks for: the inputs of GSS_Init_sec_context (RFC 2743 2.2.1;
+ * MIT's gss_init_sec_context) as named options instead of a flag word.
+ */
 export interface InitiateOptions {
+  /**
+   * The acceptor to authenticate to, e.g. `Name.hostbased('HTTP@www.example.com')`: the service
+   * ticket is requested for this principal.
+   */
   target: Name;
   /**
    * The mechanism: 'krb5' (default) sends raw Kerberos tokens, 'spnego' wraps them in SPNEGO
@@ -62,17 +70,33 @@ export interface InitiateOptions {
   sequence?: boolean;
   /** GSS_C_CONF_FLAG / GSS_C_INTEG_FLAG: MIT grants both whatever is asked. */
   confidentiality?: boolean;
+  /**
+   * GSS_C_INTEG_FLAG: accepted for symmetry with `confidentiality`; the krb5 mechanism always
+   * grants integrity, as MIT does.
+   */
   integrity?: boolean;
   /** GSS_C_DELEG_FLAG: forward a TGT to the acceptor. */
   delegate?: boolean;
+  /**
+   * Channel bindings hashed into the authenticator (RFC 4121 4.1.1.2); the acceptor must be given
+   * the same.
+   */
   channelBindings?: ChannelBindings;
   /** Requested lifetime, seconds (0: the ticket's). */
   lifetime?: number;
 }
 
+/**
+ * What `SecurityContext.accept` takes: the inputs of GSS_Accept_sec_context (RFC 2743 2.2.2; MIT's
+ * gss_accept_sec_context).
+ */
 export interface AcceptOptions {
   /** Default: Credentials.acquire({ usage: 'accept' }) at the first step (KRB5_KTNAME). */
   credentials?: Credentials;
+  /**
+   * Channel bindings to check the initiator's against (RFC 4121 4.1.1.2): different ones fail
+   * with GSS_S_BAD_BINDINGS; an initiator that sent none is accepted, as MIT does.
+   */
   channelBindings?: ChannelBindings;
 }
 
@@ -88,6 +112,12 @@ function noContext(minor = 0, what = 'no context'): GssError {
   return new GssError(GSS_S_NO_CONTEXT, minor, what);
 }
 
+/**
+ * A GSS security context (RFC 2743 1.1.3), initiator or acceptor: the handle MIT calls
+ * gss_ctx_id_t. Made by `initiate`, `accept` or `importSecContext`; established by calling `step`
+ * with each token from the peer; then it protects messages (`wrap`, `getMic`) and can be exported
+ * to another process (`export`). Errors are thrown as `GssError`.
+ */
 export class SecurityContext {
   #phase: Phase;
   #busy = false;
@@ -244,6 +274,10 @@ export class SecurityContext {
     throw noContext(MINOR.KG_CTX_INCOMPLETE, 'context is not established');
   }
 
+  /**
+   * True once establishment is complete (MIT: the last gss_init_sec_context /
+   * gss_accept_sec_context returned GSS_S_COMPLETE).
+   */
   get isEstablished(): boolean {
     return getContextState(this) !== undefined;
   }
@@ -260,12 +294,25 @@ export class SecurityContext {
   }
 
   // Per-message services (RFC 4121 4.2), on the record.
+  /**
+   * GSS_Wrap (RFC 2743 2.3.3; MIT's gss_wrap): a Wrap token (RFC 4121 4.2.6.2) carrying `data`,
+   * encrypted unless `confidential` is false. `qop` must be 0 (GSS_C_QOP_DEFAULT).
+   */
   wrap(data: Uint8Array, opts: { confidential?: boolean; qop?: number } = {}): Uint8Array {
     return wrap(this.#live(), data, opts.confidential !== false, opts.qop ?? 0);
   }
+  /**
+   * GSS_Unwrap (RFC 2743 2.3.4; MIT's gss_unwrap): the message of a Wrap token, whether it was
+   * encrypted, and the supplementary status (duplicate, old, unsequenced, gap), which is returned,
+   * not thrown. Throws GSS_S_BAD_SIG or GSS_S_DEFECTIVE_TOKEN for a tampered or malformed token.
+   */
   unwrap(token: Uint8Array): UnwrapResult {
     return unwrap(this.#live(), token);
   }
+  /**
+   * GSS_GetMIC (RFC 2743 2.3.1; MIT's gss_get_mic): a MIC token (RFC 4121 4.2.6.1) over `data`.
+   * `qop` must be 0.
+   */
   getMic(data: Uint8Array, qop = 0): Uint8Array {
     return getMic(this.#live(), data, qop);
   }
@@ -273,6 +320,10 @@ export class SecurityContext {
   verifyMic(data: Uint8Array, mic: Uint8Array): number {
     return verifyMic(this.#live(), data, mic);
   }
+  /**
+   * GSS_Wrap_size_limit (RFC 2743 2.2.7; MIT's gss_wrap_size_limit): the largest message whose Wrap
+   * token fits in `outputSize` bytes.
+   */
   wrapSizeLimit(outputSize: number, opts: { confidential?: boolean; qop?: number } = {}): number {
     return wrapSizeLimit(this.#state(), opts.confidential !== false, outputSize, opts.qop ?? 0);
   }
@@ -291,9 +342,11 @@ export class SecurityContext {
     return s.endTime - nowSeconds() + (s.locallyInitiated ? 0 : loadProfile().clockSkew);
   }
 
+  /** The initiator's name (GSS_Inquire_context src_name, RFC 2743 2.2.6). */
   get initiatorName(): Name {
     return Name.fromPrincipal(this.#state().initiatorName);
   }
+  /** The acceptor's name (GSS_Inquire_context targ_name, RFC 2743 2.2.6). */
   get acceptorName(): Name {
     return Name.fromPrincipal(this.#state().acceptorName);
   }
@@ -318,6 +371,7 @@ export class SecurityContext {
     if (p.kind === 'spnego-init-wait') return p.initiator.pendingFlags & ~GSS_C_TRANS_FLAG;
     return p.kind === 'init-wait' ? p.pending.state.flags & ~GSS_C_TRANS_FLAG : 0;
   }
+  /** True on the initiator's side (GSS_Inquire_context locally_initiated, RFC 2743 2.2.6). */
   get locallyInitiated(): boolean {
     if (deadContexts.has(this)) throw noContext();
     const p = this.#phase;
@@ -328,6 +382,10 @@ export class SecurityContext {
       (getContextState(this)?.locallyInitiated ?? false)
     );
   }
+  /**
+   * GSS_Inquire_context open (RFC 2743 2.2.6): the same as `isEstablished`, but throws
+   * GSS_S_NO_CONTEXT on a deleted or exported handle.
+   */
   get isOpen(): boolean {
     if (deadContexts.has(this)) throw noContext();
     return this.isEstablished;

@@ -31,12 +31,21 @@ import { PrivateCcache } from '../mech/krb5/private-ccache.js';
 import { Name } from '../names/names.js';
 import { credsInternals } from './creds-internal.js';
 
+/**
+ * What credentials are for (RFC 2743 2.1.1 cred_usage; MIT's GSS_C_INITIATE, GSS_C_ACCEPT,
+ * GSS_C_BOTH).
+ */
 export type CredentialUsage = 'initiate' | 'accept' | 'both';
 
 /** GSS_C_INDEFINITE (RFC 2744): the lifetime of acceptor credentials. */
 export const GSS_C_INDEFINITE = 0xffffffff;
 
+/**
+ * The inputs of GSS_Acquire_cred (RFC 2743 2.1.1; MIT's gss_acquire_cred and its
+ * gss_acquire_cred_from store keys ccache, keytab, client_keytab, password).
+ */
 export interface AcquireOptions {
+  /** Initiate, accept or both (default `'both'`, as MIT's GSS_C_BOTH). */
   usage?: CredentialUsage;
   /** The desired name: the client principal (initiate) or the acceptor's name (accept). */
   name?: Name;
@@ -54,6 +63,12 @@ export interface AcquireOptions {
   replayCache?: ReplayCache;
 }
 
+/**
+ * A GSS credential handle (RFC 2743 1.1.1; MIT's gss_cred_id_t) for the Kerberos mechanism: an
+ * initiator element (a ccache, filled on demand from a client keytab or a password) and/or an
+ * acceptor element (a keytab). Made by `Credentials.acquire`; an acceptor gets delegated ones from
+ * `SecurityContext.delegatedCredentials`.
+ */
 export class Credentials {
   /** @internal Use Credentials.acquire. */
   constructor(usage: CredentialUsage, initiator?: InitiatorSide, acceptor?: AcceptorSide) {
@@ -81,6 +96,7 @@ export class Credentials {
     });
   }
 
+  /** The usage the credentials were acquired for (GSS_Inquire_cred cred_usage, RFC 2743 2.1.3). */
   get usage(): CredentialUsage {
     return internals(this).usage;
   }

@@ -42,6 +42,10 @@ const CHECK_BYTES = 16;
 export const SEAL_KEY_BYTES = 32;
 const MAX_BODY = 64 * 1024;
 
+/**
+ * Options of GSS_Export_sec_context and GSS_Import_sec_context (RFC 2743 2.2.8, 2.2.9) for the
+ * interprocess token of docs/export-token.md; MIT's calls have none, its tokens are never sealed.
+ */
 export interface ExportOptions {
   /** A 32-byte key shared with the importing process: the token is then sealed (AES-256-GCM). */
   key?: Uint8Array;

@@ -10,7 +10,15 @@ export const GSS_C_NT_HOSTBASED_SERVICE = '1.2.840.113554.1.2.1.4';
 export const GSS_C_NT_HOSTBASED_SERVICE_X = '1.3.6.1.5.6.2';
 /** RFC 2743 4.2. */
 export const GSS_C_NT_USER_NAME = '1.2.840.113554.1.2.1.1';
+/**
+ * Name type for a local numeric user id, as bytes (RFC 2743 4.3; MIT's
+ * GSS_C_NT_MACHINE_UID_NAME).
+ */
 export const GSS_C_NT_MACHINE_UID_NAME = '1.2.840.113554.1.2.1.2';
+/**
+ * Name type for a local numeric user id written as decimal text (RFC 2743 4.4; MIT's
+ * GSS_C_NT_STRING_UID_NAME).
+ */
 export const GSS_C_NT_STRING_UID_NAME = '1.2.840.113554.1.2.1.3';
 /** RFC 2743 4.6. */
 export const GSS_C_NT_ANONYMOUS = '1.3.6.1.5.6.3';

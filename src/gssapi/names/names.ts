@@ -35,11 +35,20 @@ import {
 /** The anonymous principal of RFC 8062: WELLKNOWN/ANONYMOUS@WELLKNOWN:ANONYMOUS. */
 const ANONYMOUS_REALM = 'WELLKNOWN:ANONYMOUS';
 
+/**
+ * A GSS name (RFC 2743 1.1.5; MIT's gss_name_t) of the Kerberos mechanism: always a mechanism name
+ * holding one principal. Made by `Name.hostbased` (GSS_C_NT_HOSTBASED_SERVICE), `Name.user`,
+ * `Name.import` (gss_import_name) and the other factories; compared with `equals`
+ * (gss_compare_name).
+ */
 export class Name {
   /** The Kerberos principal this name stands for (realm '' means "the referral realm"). */
   readonly principal: Principal;
   /** For host-based names, the service and host as given (MIT keeps them for the acceptor). */
   readonly service: string | undefined;
+  /**
+   * For host-based names, the host as the caller wrote it (the principal holds it canonicalized).
+   */
   readonly host: string | undefined;
 
   private constructor(principal: Principal, service?: string, host?: string) {
@@ -125,6 +134,7 @@ export class Name {
     return this.isAnonymous ? GSS_C_NT_ANONYMOUS : GSS_KRB5_NT_PRINCIPAL_NAME;
   }
 
+  /** True for the anonymous principal WELLKNOWN/ANONYMOUS@WELLKNOWN:ANONYMOUS (RFC 8062). */
   get isAnonymous(): boolean {
     const p = this.principal;
     return p.realm === ANONYMOUS_REALM && p.components.length === 2 && p.components[1] === 'ANONYMOUS';

@@ -68,6 +68,12 @@ function inputToken(b: GssBuffer | undefined): Uint8Array | undefined {
   return bytes.length === 0 ? undefined : bytes;
 }
 
+/**
+ * gss_init_sec_context (RFC 2743 2.2.1; RFC 2744): one initiator step. With `contextHandle.value`
+ * GSS_C_NO_CONTEXT it makes the context and returns the AP-REQ in `outputToken`; later calls take
+ * the acceptor's token. Resolves to GSS_S_CONTINUE_NEEDED until established, then GSS_S_COMPLETE;
+ * argument checks and status codes as MIT's mechglue.
+ */
 export function gss_init_sec_context(
   minor: MinorBox,
   initiatorCredHandle: GssCredId,
@@ -121,6 +127,11 @@ export function gss_init_sec_context(
   });
 }
 
+/**
+ * gss_accept_sec_context (RFC 2743 2.2.2; RFC 2744): the acceptor's step on the initiator's token;
+ * `outputToken` receives the AP-REP (mutual authentication) or, on failure, the KRB-ERROR token MIT
+ * sends back. `delegatedCredHandle` receives forwarded credentials.
+ */
 export function gss_accept_sec_context(
   minor: MinorBox,
   contextHandle: Box<GssCtxId> | null,
@@ -266,6 +277,10 @@ export function gss_inquire_context(
   });
 }
 
+/**
+ * gss_context_time (RFC 2743 2.2.5; RFC 2744): seconds the context remains valid in `timeRec`;
+ * GSS_S_CONTEXT_EXPIRED when none.
+ */
 export function gss_context_time(
   minor: MinorBox,
   contextHandle: GssCtxId,

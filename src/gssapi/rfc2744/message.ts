@@ -14,6 +14,10 @@ import { liveHandle } from './context.js';
 import { bufferBytes, guard, isBuffer, type MinorBox, put, resetBuffer, setBuffer } from './guard.js';
 import type { Box, GssBuffer, GssCtxId } from './types.js';
 
+/**
+ * gss_wrap (RFC 2743 2.3.3; RFC 2744): a Wrap token in `outputMessageBuffer`, encrypted when
+ * `confReqFlag` is set; `confState` says whether it was.
+ */
 export function gss_wrap(
   minor: MinorBox,
   contextHandle: GssCtxId,
@@ -37,6 +41,11 @@ export function gss_wrap(
   });
 }
 
+/**
+ * gss_unwrap (RFC 2743 2.3.4; RFC 2744): the message of a Wrap token in `outputMessageBuffer`;
+ * supplementary bits (GSS_S_DUPLICATE_TOKEN and the rest) come back in the returned major status,
+ * as in C.
+ */
 export function gss_unwrap(
   minor: MinorBox,
   contextHandle: GssCtxId,
@@ -60,6 +69,7 @@ export function gss_unwrap(
   });
 }
 
+/** gss_get_mic (RFC 2743 2.3.1; RFC 2744): a MIC token over the message in `messageToken`. */
 export function gss_get_mic(
   minor: MinorBox,
   contextHandle: GssCtxId,
@@ -77,6 +87,10 @@ export function gss_get_mic(
   });
 }
 
+/**
+ * gss_verify_mic (RFC 2743 2.3.2; RFC 2744): checks a MIC token; GSS_S_BAD_SIG when it does not
+ * verify, supplementary bits in the returned major status.
+ */
 export function gss_verify_mic(
   minor: MinorBox,
   contextHandle: GssCtxId,
@@ -93,6 +107,10 @@ export function gss_verify_mic(
   });
 }
 
+/**
+ * gss_wrap_size_limit (RFC 2743 2.2.7; RFC 2744): the largest message whose Wrap token fits in
+ * `reqOutputSize` bytes, in `maxInputSize`.
+ */
 export function gss_wrap_size_limit(
   minor: MinorBox,
   contextHandle: GssCtxId,

@@ -20,6 +20,11 @@ import {
   type GssOidSet,
 } from './types.js';
 
+/**
+ * gss_display_status (RFC 2743 2.4.1; RFC 2744): one message for a major (GSS_C_GSS_CODE) or minor
+ * (GSS_C_MECH_CODE) status in `statusString`, MIT's wording; call again while
+ * `messageContext.value` is not 0.
+ */
 export function gss_display_status(
   minor: MinorBox,
   statusValue: number,
@@ -54,6 +59,10 @@ export function gss_release_buffer(minor: MinorBox, buffer: GssBuffer): number {
   return GSS_S_COMPLETE;
 }
 
+/**
+ * gss_indicate_mechs (RFC 2743 2.4.2; RFC 2744): the supported mechanisms in `mechSet`, the krb5
+ * OID only.
+ */
 export function gss_indicate_mechs(minor: MinorBox, mechSet: Box<GssOidSet> | null): number {
   if (mechSet) mechSet.value = null;
   return guard(minor, () => {

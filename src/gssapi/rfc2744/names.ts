@@ -68,6 +68,12 @@ export function includesKrb5(mechs: GssOidSet | undefined): boolean {
   );
 }
 
+/**
+ * gss_acquire_cred (RFC 2743 2.1.1; RFC 2744) for the krb5 mechanism: `credUsage` is GSS_C_BOTH,
+ * GSS_C_INITIATE or GSS_C_ACCEPT; `extension` (ours) names the ccache, keytab, client keytab or
+ * password as MIT's gss_acquire_cred_from does. Resolves to GSS_S_NO_CRED with the Kerberos reason
+ * in `minor` when nothing usable is found.
+ */
 export function gss_acquire_cred(
   minor: MinorBox,
   desiredName: GssName,
@@ -119,6 +125,10 @@ export function gss_release_cred(minor: MinorBox, credHandle: Box<GssCredId> | n
   });
 }
 
+/**
+ * gss_import_name (RFC 2743 2.4.5; RFC 2744): a `Name` from bytes and a name-type OID
+ * (GSS_C_NT_HOSTBASED_SERVICE, GSS_KRB5_NT_PRINCIPAL_NAME, GSS_C_NT_EXPORT_NAME, ...).
+ */
 export function gss_import_name(
   minor: MinorBox,
   inputNameBuffer: GssBuffer,
@@ -136,6 +146,10 @@ export function gss_import_name(
   });
 }
 
+/**
+ * gss_display_name (RFC 2743 2.4.4; RFC 2744): the name as text (`alice@REALM`) in
+ * `outputNameBuffer` and its name type in `outputNameType`.
+ */
 export function gss_display_name(
   minor: MinorBox,
   inputName: GssName,
@@ -153,6 +167,10 @@ export function gss_display_name(
   });
 }
 
+/**
+ * gss_compare_name (RFC 2743 2.4.3; RFC 2744): `nameEqual.value` is 1 when both names are the same
+ * principal, else 0.
+ */
 export function gss_compare_name(
   minor: MinorBox,
   name1: GssName,
@@ -168,6 +186,7 @@ export function gss_compare_name(
   });
 }
 
+/** gss_release_name (RFC 2743 2.4.6; RFC 2744): sets the handle to GSS_C_NO_NAME. */
 export function gss_release_name(minor: MinorBox, inputName: Box<GssName> | null): number {
   return guard(minor, () => {
     if (!inputName) return GSS_S_CALL_INACCESSIBLE_READ | GSS_S_BAD_NAME;
@@ -176,6 +195,10 @@ export function gss_release_name(minor: MinorBox, inputName: Box<GssName> | null
   });
 }
 
+/**
+ * gss_export_name (RFC 2743 2.4.15; RFC 2744): the exported name token (RFC 2743 3.2, RFC 1964
+ * 2.1.3) in `exportedName`.
+ */
 export function gss_export_name(minor: MinorBox, inputName: GssName, exportedName: GssBuffer): number {
   resetBuffer(exportedName);
   return guard(minor, () => {

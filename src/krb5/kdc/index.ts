@@ -14,6 +14,10 @@ import { type Krb5ConfOptions, krb5ConfText } from './krb5conf.js';
 import { listen } from './net.js';
 import { kdcHandler } from './service.js';
 
+/**
+ * A principal of the embedded KDC's database, as `kadmin addprinc` would make it (MIT's kadmin,
+ * docs/kdc.md).
+ */
 export interface KdcPrincipalSpec {
   /** `name`, `service/host`, or with `@REALM` (which must be the KDC's realm). */
   readonly name: string;
@@ -23,15 +27,33 @@ export interface KdcPrincipalSpec {
   readonly requiresPreauth?: boolean;
   /** Key enctypes by number or MIT name; default the four AES enctypes. */
   readonly enctypes?: readonly (number | string)[];
+  /**
+   * Whether tickets for this principal may be forwardable (default true; MIT's -allow_forwardable
+   * clears it).
+   */
   readonly allowForwardable?: boolean;
+  /**
+   * Whether tickets for this principal may be renewable (default true; MIT's -allow_renewable
+   * clears it).
+   */
   readonly allowRenewable?: boolean;
   /** Seconds; 0 (default) leaves the realm's limit. */
   readonly maxLife?: number;
+  /** Seconds; 0 (default) leaves the realm's renewable limit (MIT's -maxrenewlife). */
   readonly maxRenewableLife?: number;
 }
 
+/**
+ * The realm and settings of an embedded KDC: what MIT keeps in kdc.conf and the database made with
+ * kdb5_util and kadmin.
+ */
 export interface StartKdcOptions {
+  /** The realm served, e.g. `EXAMPLE.COM`; its krbtgt principal is made when missing. */
   readonly realm: string;
+  /**
+   * Principals to add at start-up; ones already in a loaded `db` keep their keys unless the
+   * password changed.
+   */
   readonly principals?: readonly KdcPrincipalSpec[];
   /** 0 (default): any free port, reported as `port`. */
   readonly port?: number;
@@ -39,6 +61,7 @@ export interface StartKdcOptions {
   readonly db?: string;
   /** MIT kdc.conf max_life (default 24 h) and max_renewable_life (default 7 d), in seconds. */
   readonly maxLife?: number;
+  /** MIT kdc.conf max_renewable_life for the realm, in seconds (default 7 d). */
   readonly maxRenewableLife?: number;
   /** Allowed clock skew in seconds (MIT clockskew, default 300). */
   readonly clockSkew?: number;
@@ -52,25 +75,39 @@ export interface StartKdcOptions {
   readonly log?: (line: string) => void;
 }
 
+/**
+ * A running embedded KDC (the handle `startKdc` returns), listening on 127.0.0.1 over UDP and TCP.
+ */
 export interface Kdc {
+  /** The realm served. */
   readonly realm: string;
+  /** The port listened on (UDP and TCP), the one asked for or a free one. */
   readonly port: number;
   /** A krb5.conf for this KDC: 127.0.0.1:port, no DNS, [domain_realm] localhost = realm. */
   readonly krb5Conf: string;
   /** The same text with extra [libdefaults] lines. */
   krb5ConfText(opts?: Krb5ConfOptions): string;
+  /** Writes `krb5ConfText(opts)` to `path`, for KRB5_CONFIG. */
   writeKrb5Conf(path: string, opts?: Krb5ConfOptions): void;
   /** Writes the named principals' keys (all enctypes, current kvno) to a keytab, mode 0600. */
   exportKeytab(principalNames: readonly string[], path: string): Promise<void>;
+  /** Adds a principal, or replaces one with new keys at the next kvno (MIT's addprinc, cpw). */
   addPrincipal(spec: KdcPrincipalSpec): void;
   /** Full names (with realm) of every principal, krbtgt included. */
   principalNames(): string[];
+  /** Shifts the KDC's clock by `ms` milliseconds from now on (tests of clock skew). */
   setClockOffset(ms: number): void;
+  /** Closes the sockets; resolves when they are closed. Calling it again does nothing. */
   stop(): Promise<void>;
 }
 
 const DAY = 24 * 3600;
 
+/**
+ * Starts an embedded KDC (RFC 4120 AS and TGS exchanges) on 127.0.0.1 for `opts.realm`, as MIT's
+ * krb5kdc serves a realm made with kdb5_util (docs/kdc.md). Used by `gss kdc` and `gss demo`; MIT's
+ * and Heimdal's clients work against it.
+ */
 export async function startKdc(opts: StartKdcOptions): Promise<Kdc> {
   const realm = opts.realm;
   if (!realm || /[\s/@\\]/.test(realm)) throw new Error(`bad realm name '${realm}'`);

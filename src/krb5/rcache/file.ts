@@ -14,6 +14,7 @@ import { FileLock, type LockedFile } from './file-lock.js';
 import { file2Store, type RecordFile } from './file2.js';
 import type { ReplayCache } from './replay-cache.js';
 
+/** Options of a `FileReplayCache`. */
 export interface FileReplayCacheOptions {
   /**
    * 'fcntl' (the default) takes MIT's lock; 'none' takes none, for a file used by this process
@@ -38,6 +39,7 @@ interface Pending {
 const EIO = 5;
 
 export class FileReplayCache implements ReplayCache {
+  /** The replay cache file, in MIT's file2 format (as KRB5RCACHENAME=file2:PATH names it). */
   readonly path: string;
   readonly #dfl: boolean;
   readonly #lock: FileLock | undefined;

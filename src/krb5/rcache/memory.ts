@@ -22,6 +22,7 @@ export class MemoryReplayCache implements ReplayCache {
     return true;
   }
 
+  /** The number of tags held, expired ones not yet swept included. */
   get size(): number {
     return this.#entries.size;
   }

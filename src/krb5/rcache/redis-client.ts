@@ -8,7 +8,12 @@
 import { MINOR } from '../../errors/minor.js';
 import { GSS_S_FAILURE, GssError } from '../../errors/status.js';
 
+/**
+ * The one call gssapi-ts needs of a Redis client, typed structurally: node-redis's `sendCommand`
+ * has this shape; other clients fit with a one-line adapter.
+ */
 export interface RedisCommandClient {
+  /** Sends one command (`args[0]` is its name) and resolves to the reply. */
   sendCommand(args: string[]): Promise<unknown>;
 }
 

@@ -14,7 +14,14 @@ import { toHex } from '../../util/bytes.js';
 import { DEFAULT_REDIS_TIMEOUT_MS, type RedisCommandClient, redisCommand } from './redis-client.js';
 import type { ReplayCache } from './replay-cache.js';
 
+/**
+ * Options of a `RedisReplayCache`: the replay cache (RFC 4120 3.2.3) shared by a fleet through
+ * Redis.
+ */
 export interface RedisReplayCacheOptions {
+  /**
+   * The Redis connection, typed structurally (`sendCommand`), so the core needs no Redis package.
+   */
   readonly client: RedisCommandClient;
   /** Key prefix, so that one Redis can serve several services (default "gssapi-ts:rc:"). */
   readonly prefix?: string;

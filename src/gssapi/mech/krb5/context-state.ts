@@ -14,23 +14,37 @@ import type { Principal } from '../../../krb5/principal.js';
  * All numbers are relative to base and taken modulo 2^64 (`wide`) or 2^32.
  */
 export interface SeqStateRecord {
+  /** Replay detection is on (GSS_C_REPLAY_FLAG): duplicates are reported. */
   doReplay: boolean;
+  /** Sequence detection is on (GSS_C_SEQUENCE_FLAG): gaps and out-of-order tokens are reported. */
   doSequence: boolean;
+  /** Sequence numbers are 64-bit (RFC 4121 CFX tokens); otherwise 32-bit, as MIT's g_seqstate. */
   wide: boolean;
+  /** The peer's initial sequence number, from the authenticator or AP-REP. */
   base: bigint;
+  /** The next expected sequence number, relative to `base`. */
   next: bigint;
+  /** Bitmap of the 64 numbers below `next`: bit 0 is `next - 1`, set when received. */
   recvmap: bigint;
 }
 
+/**
+ * An established Kerberos GSS context as plain data (MIT's krb5_gss_ctx_id_rec): what the
+ * per-message calls use and what the interprocess token carries (docs/export-token.md). A
+ * `SecurityContext` keeps its record in a module-private map, out of the caller's reach.
+ */
 export interface ContextState {
   /** True on the side that called init (the initiator). */
   locallyInitiated: boolean;
   /** The granted GSS_C_* flags (TRANS and PROT_READY included once established). */
   flags: number;
+  /** The initiator's principal (the ticket's client). */
   initiatorName: Principal;
+  /** The acceptor's principal (the ticket's server). */
   acceptorName: Principal;
   /** Ticket times, in seconds since the epoch. */
   authTime: number;
+  /** The ticket's end time, seconds since the epoch: the context expires then. */
   endTime: number;
   /** The ticket session key. */
   sessionKey: Key;

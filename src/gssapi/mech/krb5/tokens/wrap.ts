@@ -36,8 +36,14 @@ import {
 } from './cfx.js';
 import { checkSeqState } from './seqstate.js';
 
+/**
+ * The outputs of GSS_Unwrap (RFC 2743 2.3.4; MIT's gss_unwrap): the message, conf_state and the
+ * supplementary status.
+ */
 export interface UnwrapResult {
+  /** The message the peer wrapped. */
   message: Uint8Array;
+  /** True when the token was encrypted (conf_state), false for an integrity-only Wrap token. */
   confidential: boolean;
   /** Supplementary status bits: 0, or DUPLICATE/OLD/UNSEQ/GAP (RFC 2744 3.9.1). */
   supplementary: number;
