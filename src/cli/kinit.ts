@@ -10,12 +10,19 @@ import { resolveCcache } from '../krb5/ccache/index.js';
 import { parseDuration } from '../krb5/config/duration.js';
 import { getInitialCredentials } from '../krb5/kdc-client/as.js';
 import { krb5Error } from '../krb5/kdc-client/errors.js';
+import { passwordExpiryWarning } from '../krb5/kdc-client/expiry.js';
 import { loadClientConfig } from '../krb5/kdc-client/load.js';
 import { storeInitialCredentials } from '../krb5/kdc-client/store.js';
 import { defaultClientKeytabName, defaultKeytabName, type Keytab, readKeytab } from '../krb5/keytab/index.js';
-import { type Principal, parsePrincipal, unparsePrincipal } from '../krb5/principal.js';
+import {
+  type Principal,
+  parseEnterprisePrincipal,
+  parsePrincipal,
+  unparsePrincipal,
+} from '../krb5/principal.js';
+import { nowSeconds } from '../util/clock.js';
 
-const USAGE = `Usage: gss kinit [-V] [-l lifetime] [-r renewable_life] [-f | -F] [-p | -P]
+const USAGE = `Usage: gss kinit [-V] [-l lifetime] [-r renewable_life] [-f | -F] [-p | -P] [-C] [-E]
         [-k [-i] [-t keytab_file]] [-c cachename] [--password-stdin] [principal]
 
     options:
@@ -26,6 +33,8 @@ const USAGE = `Usage: gss kinit [-V] [-l lifetime] [-r renewable_life] [-f | -F]
 \t-F not forwardable
 \t-p proxiable
 \t-P not proxiable
+\t-C canonicalize
+\t-E client is enterprise principal name
 \t-k use keytab
 \t-i use default client keytab (with -k)
 \t-t filename of keytab to use
@@ -54,7 +63,7 @@ export async function kinit(args: string[]): Promise<number> {
     const renew = v.renewable === undefined ? undefined : duration(v.renewable, 'renewable lifetime');
     const ccache = resolveCcache(v.cache, env, config.ccacheDefaults);
     const useKeytab = Boolean(v.keytab || v['keytab-file'] || v['client-keytab']);
-    const client = await clientName(o.positionals[0], settings.defaultRealm, ccache);
+    const client = await clientName(o.positionals[0], settings.defaultRealm, ccache, Boolean(v.enterprise));
     const name = unparsePrincipal(client);
     let keytab: Keytab | undefined;
     let password: string | undefined;
@@ -81,7 +90,12 @@ export async function kinit(args: string[]): Promise<number> {
       renewLifetime: renew,
       forwardable,
       proxiable,
+      canonicalize: v.canonicalize ? true : undefined,
     });
+    // MIT's prompter shows warn_pw_expiry's banner, so only a password kinit prints it.
+    const warning =
+      password === undefined ? undefined : passwordExpiryWarning(got.expiry, nowSeconds(), ctime);
+    if (warning) process.stdout.write(`${warning}\n`);
     try {
       await storeInitialCredentials(ccache, got);
     } catch (e) {
@@ -113,6 +127,8 @@ function parse(args: string[]) {
       'not-forwardable': { type: 'boolean', short: 'F' },
       proxiable: { type: 'boolean', short: 'p' },
       'not-proxiable': { type: 'boolean', short: 'P' },
+      canonicalize: { type: 'boolean', short: 'C' },
+      enterprise: { type: 'boolean', short: 'E' },
       verbose: { type: 'boolean', short: 'V' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -130,8 +146,10 @@ async function clientName(
   arg: string | undefined,
   defaultRealm: string | undefined,
   ccache: ReturnType<typeof resolveCcache>,
+  enterprise: boolean,
 ): Promise<Principal> {
-  if (arg !== undefined) return parsePrincipal(arg, defaultRealm);
+  if (arg !== undefined)
+    return enterprise ? parseEnterprisePrincipal(arg, defaultRealm) : parsePrincipal(arg, defaultRealm);
   try {
     return await ccache.getPrincipal();
   } catch {
@@ -179,4 +197,16 @@ function lineEnd(text: string, raw: boolean): number {
     if (c === 10 || (raw && (c === 13 || c === 3 || c === 4))) return i;
   }
   return -1;
+}
+
+const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** krb5_timestamp_to_string: strftime("%c") in the C locale, local time (`Wed Jan 13 13:24:23 2027`). */
+function ctime(seconds: number): string {
+  const d = new Date(seconds * 1000);
+  const two = (n: number) => String(n).padStart(2, '0');
+  const day = String(d.getDate()).padStart(2, ' ');
+  const time = `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
+  return `${DAYS[d.getDay()]} ${MONTHS[d.getMonth()]} ${day} ${time} ${d.getFullYear()}`;
 }

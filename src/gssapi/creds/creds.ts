@@ -48,6 +48,12 @@ export interface AcquireOptions {
   clientKeytab?: string;
   /** Get initial credentials with this password into a private MEMORY ccache (needs `name`). */
   password?: string;
+  /**
+   * RFC 6806 canonicalization for the AS exchange (MIT kinit -C; default libdefaults
+   * canonicalize): the credential takes the name the KDC answers with, e.g. an enterprise name
+   * `Name.enterprise('alice@ad.example.test')` becomes `alice@AD.EXAMPLE.TEST`.
+   */
+  canonicalize?: boolean;
   /** Requested lifetime in seconds (advisory, as MIT). */
   lifetime?: number;
   /** The acceptor's replay cache (default: the process-wide in-memory one). */
@@ -89,6 +95,16 @@ export class Credentials {
   get name(): Name | undefined {
     const i = internals(this);
     return i.initiator?.name ?? i.acceptor?.name;
+  }
+
+  /**
+   * When the password expires, if the KDC said so while these credentials were acquired (Active
+   * Directory sends it in LastReq; MIT kinit prints it as "Warning: Your password will expire
+   * ..."). Undefined when not announced, and for credentials read from an existing ccache.
+   */
+  get passwordExpiration(): Date | undefined {
+    const t = internals(this).initiator?.passwordExpiration;
+    return t === undefined ? undefined : new Date(t * 1000);
   }
 
   /** Seconds left (GSS_C_INDEFINITE for acceptor-only credentials), 0 when expired. */
@@ -165,10 +181,20 @@ async function acquireInitiator(opts: AcquireOptions): Promise<InitiatorSide> {
   if (opts.password !== undefined) {
     if (!desired) throw noCred(MINOR.KRB5_CC_NOTFOUND, 'a password needs a name');
     const ccache = new PrivateCcache(`gss-${toHex(randomBytes(8))}`);
-    const tgt = await getInitialTgt(desired, { password: opts.password, lifetime: opts.lifetime });
+    const { credential: tgt, expiry } = await getInitialTgt(desired, {
+      password: opts.password,
+      lifetime: opts.lifetime,
+      canonicalize: opts.canonicalize,
+    });
     await ccache.initialize(tgt.client);
     await ccache.store(tgt);
-    return { ccache, name: Name.fromPrincipal(tgt.client), expire: tgt.endtime, ownsCcache: true };
+    return {
+      ccache,
+      name: Name.fromPrincipal(tgt.client),
+      expire: tgt.endtime,
+      ownsCcache: true,
+      passwordExpiration: expiry.passwordExpiration,
+    };
   }
   const ccache = resolveCcache(opts.ccache);
   const clientKeytabName = opts.clientKeytab ?? defaultClientKeytabName();
@@ -203,7 +229,7 @@ async function acquireInitiator(opts: AcquireOptions): Promise<InitiatorSide> {
       if (!kt?.entries.some((e) => principalEquals(e.principal, cachePrincipal))) {
         throw noCred(MINOR.KG_EMPTY_CCACHE, 'credentials cache is empty');
       }
-      expire = await refreshFromKeytab(side, kt);
+      expire = await refreshFromKeytab(side, kt, opts);
     }
     return side;
   }
@@ -223,16 +249,20 @@ async function acquireInitiator(opts: AcquireOptions): Promise<InitiatorSide> {
     expire: 0,
     clientKeytabName,
   };
-  await refreshFromKeytab(side, kt);
+  await refreshFromKeytab(side, kt, opts);
   return side;
 }
 
 /** Gets a TGT with the client keytab into the side's ccache (initialized for it). */
-async function refreshFromKeytab(side: InitiatorSide, kt: Keytab): Promise<number> {
-  const tgt = await getInitialTgt(side.name.principal, { keytab: kt });
+async function refreshFromKeytab(side: InitiatorSide, kt: Keytab, opts?: AcquireOptions): Promise<number> {
+  const { credential: tgt, expiry } = await getInitialTgt(side.name.principal, {
+    keytab: kt,
+    canonicalize: opts?.canonicalize,
+  });
   await side.ccache.initialize(tgt.client);
   await side.ccache.store(tgt);
   side.expire = tgt.endtime;
+  side.passwordExpiration = expiry.passwordExpiration;
   return tgt.endtime;
 }
 

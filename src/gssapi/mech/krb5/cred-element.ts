@@ -18,6 +18,8 @@ export interface InitiatorSide {
   readonly clientKeytabName?: string;
   /** True for private caches (password, delegated): MIT destroys them with the credential. */
   readonly ownsCcache?: boolean;
+  /** Password expiry announced in the AS reply that filled this credential, seconds. */
+  passwordExpiration?: number;
 }
 
 export interface AcceptorSide {

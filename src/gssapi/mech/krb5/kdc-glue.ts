@@ -6,6 +6,7 @@
 import { statSync } from 'node:fs';
 import type { CachedCredential, CredentialCache } from '../../../krb5/ccache/index.js';
 import { getInitialCredentials } from '../../../krb5/kdc-client/as.js';
+import type { ExpiryTimes } from '../../../krb5/kdc-client/expiry.js';
 import type { KdcClientSettings } from '../../../krb5/kdc-client/settings.js';
 import { getForwardedTgt as fetchForwardedTgt, getServiceCredentials } from '../../../krb5/kdc-client/tgs.js';
 import { type Keytab, readKeytab } from '../../../krb5/keytab/index.js';
@@ -31,18 +32,20 @@ function tgtPrincipal(realm: string): Principal {
   return { nameType: NT_SRV_INST, components: ['krbtgt', realm], realm };
 }
 
+/** A TGT by the AS exchange, with the password expiry the KDC announced (AD's LastReq). */
 export async function getInitialTgt(
   client: Principal,
-  how: { password?: string; keytab?: Keytab; lifetime?: number },
-): Promise<CachedCredential> {
+  how: { password?: string; keytab?: Keytab; lifetime?: number; canonicalize?: boolean },
+): Promise<{ credential: CachedCredential; expiry: ExpiryTimes }> {
   const r = await getInitialCredentials({
     client,
     password: how.password,
     keytab: how.keytab,
     settings: kdcSettings(),
     lifetime: how.lifetime,
+    canonicalize: how.canonicalize,
   });
-  return r.credential;
+  return { credential: r.credential, expiry: r.expiry };
 }
 
 /**
@@ -119,7 +122,7 @@ async function ensureTgt(side: InitiatorSide): Promise<void> {
     return;
   }
   if (!kt.entries.some((e) => principalEquals(e.principal, client))) return;
-  const tgt = await getInitialTgt(client, { keytab: kt });
+  const { credential: tgt } = await getInitialTgt(client, { keytab: kt });
   await side.ccache.initialize(tgt.client);
   await side.ccache.store(tgt);
   side.expire = tgt.endtime;
