@@ -25,6 +25,8 @@ export interface KdcClientSettings extends NetworkSettings {
   readonly proxiable: boolean;
   /** libdefaults canonicalize (MIT default false): RFC 6806 canonicalization in AS requests. */
   readonly canonicalize: boolean;
+  /** `[capaths] CLIENT = { SERVER = ... }`: the configured realm path (./realm-path.ts). */
+  capaths(client: string, server: string): readonly string[];
 }
 
 /** A profile lookup: the values of `section` `path...` in file order (first file wins). */
@@ -78,6 +80,7 @@ export function settingsFromProfile(
     // MIT's default is true (DEFAULT_LOOKUP_KDC); dns_fallback is the older name.
     dnsLookupKdc: bool(lib('dns_lookup_kdc') ?? lib('dns_fallback'), true),
     udpPreferenceLimit: Number.isInteger(udp) && udp > 0 ? udp : DEFAULT_UDP_PREFERENCE_LIMIT,
+    capaths: (client: string, server: string) => values('capaths', client, server),
     kdcLines: (realm: string) => {
       const exact = values('realms', realm, 'kdc');
       if (exact.length > 0) return exact;

@@ -1,9 +1,10 @@
 /**
- * The TGS exchange (RFC 4120 3.3) as MIT's krb5_get_credentials does it for one realm: reuse a
+ * The TGS exchange (RFC 4120 3.3) as MIT's krb5_get_credentials does it: reuse a
  * valid cached ticket; else a TGS-REQ whose PA-TGS-REQ carries an AP-REQ with the TGT and an
  * authenticator (key usage 7) holding a fresh subkey and a checksum over the req-body (usage 6);
  * the reply decrypted with the subkey (usage 9) or, failing that, the TGT session key (usage 8),
- * checked as MIT checks it, and stored in the ccache.
+ * checked as MIT checks it, and stored in the ccache. A service in another realm is reached
+ * through cross-realm TGTs (./cross-realm.ts).
  */
 import { checksumTypeForEnctype, decrypt, encrypt, makeChecksum, randomKey } from '../../crypto/index.js';
 import type { Key } from '../../crypto/key.js';
@@ -34,6 +35,7 @@ import { decodeTicket } from '../messages/ticket.js';
 import { NT_SRV_INST, type Principal, unparsePrincipal } from '../principal.js';
 import { trace } from '../trace.js';
 import { credentialFromReply, newNonce, traceEnctype, traceEnctypes } from './common.js';
+import { crossRealmTgt } from './cross-realm.js';
 import { krb5Error, traceCode } from './errors.js';
 import { exchange, kdcError } from './exchange.js';
 import type { KdcClientSettings } from './settings.js';
@@ -220,8 +222,21 @@ export async function getServiceCredentials(req: ServiceCredentialsRequest): Pro
       );
     }
   }
-  const tgt = await getTgt(ccache, at);
+  const own = await getTgt(ccache, at);
   const timeOffset = await cacheTimeOffset(ccache);
+  // A service in another realm: a cross-realm TGT for its realm first (./cross-realm.ts).
+  const tgt =
+    server.realm === client.realm
+      ? own
+      : await crossRealmTgt({
+          ccache,
+          tgt: own,
+          serverRealm: server.realm,
+          settings: req.settings,
+          transport: req.transport,
+          timeOffset,
+          at,
+        });
   const cred = await tgsExchange({
     tgt,
     server,

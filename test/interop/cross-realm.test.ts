@@ -1,0 +1,110 @@
+/**
+ * Cross-realm against MIT krb5: two throwaway MIT realms, TEST.GSS and its child B.TEST.GSS, with
+ * a one-way trust (krbtgt/B.TEST.GSS@TEST.GSS, the same key in both databases). alice@TEST.GSS
+ * reaches gsstest/localhost@B.TEST.GSS through the TGS path (the realm hierarchy, then the same
+ * with [capaths]) as MIT's kvno does: the caches hold the same principals, and the context is
+ * accepted with B's keytab.
+ */
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { SecurityContext } from '../../src/gssapi/context/context.js';
+import { Credentials } from '../../src/gssapi/creds/creds.js';
+import { Name } from '../../src/gssapi/names/names.js';
+import { gss } from '../harness/heimdal.js';
+import { interopSkip, MIT_BIN, type Realm, startRealm } from '../harness/realm.js';
+
+const ENV_KEYS = ['KRB5_CONFIG', 'KRB5CCNAME', 'KRB5_KTNAME', 'KRB5_CLIENT_KTNAME'] as const;
+const TRUST_PASSWORD = 'cross-Realm-Secret-1';
+
+function clientConf(a: Realm, b: Realm, capaths: boolean): string {
+  return `[libdefaults]
+  default_realm = ${a.realm}
+  dns_canonicalize_hostname = false
+  rdns = false
+  dns_lookup_kdc = false
+  dns_lookup_realm = false
+
+[realms]
+  ${a.realm} = {
+    kdc = 127.0.0.1:${a.port}
+  }
+  ${b.realm} = {
+    kdc = 127.0.0.1:${b.port}
+  }
+${capaths ? `\n[capaths]\n  ${a.realm} = {\n    ${b.realm} = .\n  }\n` : ''}`;
+}
+
+function listed(klist: string): string[] {
+  return klist
+    .split('\n')
+    .map((l) => /\s(\S+@\S+)$/.exec(l)?.[1])
+    .filter((x): x is string => x !== undefined);
+}
+
+describe('cross-realm through the TGS path (two MIT realms)', { skip: interopSkip() }, () => {
+  let a: Realm;
+  let b: Realm;
+  const saved: Record<string, string | undefined> = {};
+  let n = 0;
+
+  before(async () => {
+    a = await startRealm({ realm: 'TEST.GSS' });
+    b = await startRealm({ realm: 'B.TEST.GSS' });
+    // The trust: the same password, so the same keys (the salt is the principal's realm and name).
+    for (const r of [a, b]) r.kadmin(`addprinc -pw ${TRUST_PASSWORD} krbtgt/${b.realm}@${a.realm}`);
+    for (const k of ENV_KEYS) saved[k] = process.env[k];
+  });
+  after(async () => {
+    for (const k of ENV_KEYS) {
+      if (saved[k] === undefined) delete process.env[k];
+      else process.env[k] = saved[k];
+    }
+    await a?.stop();
+    await b?.stop();
+  });
+
+  for (const capaths of [false, true]) {
+    it(`alice@${'TEST.GSS'} gets gsstest/localhost@B.TEST.GSS ${capaths ? 'with [capaths]' : 'by the realm hierarchy'}, as MIT kvno does`, async () => {
+      const conf = join(a.dir, `client-${n}.conf`);
+      writeFileSync(conf, clientConf(a, b, capaths));
+      const ours = `FILE:${a.dir}/xr-ours-${n}.ccache`;
+      const theirs = `FILE:${a.dir}/xr-mit-${n}.ccache`;
+      n++;
+      const env = { ...a.env, KRB5_CONFIG: conf };
+      for (const cc of [ours, theirs]) {
+        a.run(MIT_BIN.kinit, ['-c', cc, 'alice'], { input: `${a.alicePassword}\n`, env });
+      }
+      process.env.KRB5_CONFIG = conf;
+      process.env.KRB5CCNAME = ours;
+      const creds = await Credentials.acquire({ usage: 'initiate' });
+      const target = Name.principal(`gsstest/localhost@${b.realm}`);
+      const client = SecurityContext.initiate({ target, credentials: creds, mutual: true });
+      const server = SecurityContext.accept({
+        credentials: await Credentials.acquire({ usage: 'accept', keytab: `FILE:${b.keytabs.gsstest}` }),
+      });
+      const token = await client.step();
+      assert.ok(token);
+      const reply = await server.step(token);
+      assert.ok(reply);
+      await client.step(reply);
+      assert.ok(client.isEstablished && server.isEstablished);
+      assert.equal(String(server.initiatorName), `alice@${a.realm}`);
+
+      const kvno = await a.exec(MIT_BIN.kvno, ['-c', theirs, `gsstest/localhost@${b.realm}`], { env });
+      assert.equal(kvno.code, 0, kvno.stderr);
+      const ourList = await a.exec(MIT_BIN.klist, ['-c', ours], { env });
+      const mitList = await a.exec(MIT_BIN.klist, ['-c', theirs], { env });
+      assert.deepEqual(listed(ourList.stdout), listed(mitList.stdout));
+      assert.deepEqual(listed(ourList.stdout), [
+        `alice@${a.realm}`,
+        `krbtgt/${a.realm}@${a.realm}`,
+        `krbtgt/${b.realm}@${a.realm}`,
+        `gsstest/localhost@${b.realm}`,
+      ]);
+      const gklist = await gss(['klist', '-c', ours], env);
+      assert.equal(gklist.stdout, ourList.stdout);
+    });
+  }
+});
