@@ -3,22 +3,29 @@
  * a one-way trust (krbtgt/B.TEST.GSS@TEST.GSS, the same key in both databases). alice@TEST.GSS
  * reaches gsstest/localhost@B.TEST.GSS through the TGS path (the realm hierarchy, then the same
  * with [capaths]) as MIT's kvno does: the caches hold the same principals, and the context is
- * accepted with B's keytab.
+ * accepted with B's keytab. Then the same trust between two embedded KDCs (src/krb5/kdc): one
+ * issues the cross-realm TGT, the other honours it, for MIT's kvno and for our client.
  */
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { SecurityContext } from '../../src/gssapi/context/context.js';
 import { Credentials } from '../../src/gssapi/creds/creds.js';
 import { Name } from '../../src/gssapi/names/names.js';
+import { type Kdc, startKdc } from '../../src/krb5/kdc/index.js';
 import { gss } from '../harness/heimdal.js';
-import { interopSkip, MIT_BIN, type Realm, startRealm } from '../harness/realm.js';
+import { execAsync, interopSkip, MIT_BIN, type Realm, startRealm } from '../harness/realm.js';
 
 const ENV_KEYS = ['KRB5_CONFIG', 'KRB5CCNAME', 'KRB5_KTNAME', 'KRB5_CLIENT_KTNAME'] as const;
 const TRUST_PASSWORD = 'cross-Realm-Secret-1';
 
-function clientConf(a: Realm, b: Realm, capaths: boolean): string {
+function clientConf(
+  a: { realm: string; port: number },
+  b: { realm: string; port: number },
+  capaths: boolean,
+): string {
   return `[libdefaults]
   default_realm = ${a.realm}
   dns_canonicalize_hostname = false
@@ -107,4 +114,80 @@ describe('cross-realm through the TGS path (two MIT realms)', { skip: interopSki
       assert.equal(gklist.stdout, ourList.stdout);
     });
   }
+});
+
+describe('cross-realm between two embedded KDCs', { skip: interopSkip() }, () => {
+  let a: Kdc;
+  let b: Kdc;
+  let dir: string;
+  const saved: Record<string, string | undefined> = {};
+  const trust = { name: '', password: TRUST_PASSWORD };
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'gssapi-ts-xrealm-'));
+    a = await startKdc({
+      realm: 'EMB.GSS',
+      principals: [
+        { name: 'alice', password: 'alice-Emb-1' },
+        { ...trust, name: 'krbtgt/B.EMB.GSS' },
+      ],
+    });
+    b = await startKdc({
+      realm: 'B.EMB.GSS',
+      principals: [{ name: 'gsstest/localhost' }, { ...trust, name: 'krbtgt/B.EMB.GSS@EMB.GSS' }],
+    });
+    for (const k of ENV_KEYS) saved[k] = process.env[k];
+  });
+  after(async () => {
+    for (const k of ENV_KEYS) {
+      if (saved[k] === undefined) delete process.env[k];
+      else process.env[k] = saved[k];
+    }
+    await a?.stop();
+    await b?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('A issues krbtgt/B.EMB.GSS@EMB.GSS and B honours it: MIT kvno and our context', async () => {
+    const conf = join(dir, 'krb5.conf');
+    writeFileSync(conf, clientConf(a, b, false));
+    const keytab = join(dir, 'b.keytab');
+    await b.exportKeytab(['gsstest/localhost'], keytab);
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      KRB5_CONFIG: conf,
+      KRB5CCNAME: `FILE:${dir}/mit.ccache`,
+    };
+    delete env.KRB5_TRACE;
+    const mit = (file: string, args: string[], input = '') => execAsync(file, args, { env, input });
+    const k = await mit(MIT_BIN.kinit, ['alice@EMB.GSS'], 'alice-Emb-1\n');
+    assert.equal(k.code, 0, k.stderr);
+    const kvno = await mit(MIT_BIN.kvno, ['gsstest/localhost@B.EMB.GSS']);
+    assert.equal(kvno.code, 0, kvno.stderr);
+    const list = await mit(MIT_BIN.klist, []);
+    assert.deepEqual(listed(list.stdout).slice(1), [
+      'krbtgt/EMB.GSS@EMB.GSS',
+      'krbtgt/B.EMB.GSS@EMB.GSS',
+      'gsstest/localhost@B.EMB.GSS',
+    ]);
+
+    process.env.KRB5_CONFIG = conf;
+    const creds = await Credentials.acquire({
+      usage: 'initiate',
+      name: Name.principal('alice@EMB.GSS'),
+      password: 'alice-Emb-1',
+    });
+    const client = SecurityContext.initiate({
+      target: Name.principal('gsstest/localhost@B.EMB.GSS'),
+      credentials: creds,
+    });
+    const server = SecurityContext.accept({
+      credentials: await Credentials.acquire({ usage: 'accept', keytab: `FILE:${keytab}` }),
+    });
+    const token = await client.step();
+    assert.ok(token);
+    await server.step(token);
+    assert.ok(server.isEstablished);
+    assert.equal(String(server.initiatorName), 'alice@EMB.GSS');
+    await creds.release();
+  });
 });
