@@ -8,6 +8,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { MINOR } from '../../src/errors/minor.js';
+import { GSS_S_FAILURE, GssError } from '../../src/errors/status.js';
 import { SecurityContext } from '../../src/gssapi/context/context.js';
 import { Credentials } from '../../src/gssapi/creds/creds.js';
 import { Name } from '../../src/gssapi/names/names.js';
@@ -182,5 +184,30 @@ describe('Active Directory (Samba AD DC): client', { skip: sambaSkip() }, () => 
     } finally {
       delete process.env.KRB5_CLIENT_KTNAME;
     }
+  });
+
+  it('an SPN on a user account without msDS-SupportedEncryptionTypes: AD issues RC4, refused with a clear error', async () => {
+    const creds = await Credentials.acquire({
+      usage: 'initiate',
+      name: Name.principal('alice'),
+      password: AD_PASSWORDS.alice,
+    });
+    const client = SecurityContext.initiate({
+      target: Name.principal(`${ad.spns.rc4}@${ad.realm}`),
+      credentials: creds,
+    });
+    const token = await client.step();
+    assert.ok(token, 'the initiator gets the RC4 ticket (its session key is AES)');
+    const server = SecurityContext.accept({
+      credentials: await Credentials.acquire({ usage: 'accept', keytab: `FILE:${ad.keytabs.rc4}` }),
+    });
+    await assert.rejects(server.step(token), (e: unknown) => {
+      assert.ok(e instanceof GssError);
+      assert.equal(e.major, GSS_S_FAILURE);
+      assert.equal(e.minor, MINOR.KRB5_PROG_ETYPE_NOSUPP);
+      assert.match(e.message, /arcfour-hmac \(RC4\).*msDS-SupportedEncryptionTypes/);
+      return true;
+    });
+    await creds.release();
   });
 });

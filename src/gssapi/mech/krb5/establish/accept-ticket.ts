@@ -22,6 +22,9 @@ export interface DecryptedTicket {
   readonly key: Key;
 }
 
+/** RFC 4757's enctype 23. */
+const ENCTYPE_ARCFOUR_HMAC = 23;
+
 function fail(minor: number, message: string): GssError {
   return new GssError(GSS_S_FAILURE, minor, message);
 }
@@ -69,6 +72,13 @@ export function decryptTicket(
   const ts = unparsePrincipal(tktServer);
   const kvno = ticket.encPart.kvno ?? 0;
   const etype = ticket.encPart.etype;
+  if (etype === ENCTYPE_ARCFOUR_HMAC) {
+    // Active Directory's default for SPNs on user accounts (docs/active-directory.md).
+    throw fail(
+      MINOR.KRB5_PROG_ETYPE_NOSUPP,
+      `Ticket for ${ts} is encrypted with arcfour-hmac (RC4), which is not supported: give the service account AES keys (msDS-SupportedEncryptionTypes 0x18) and export its keytab again`,
+    );
+  }
 
   if (explicit) {
     // try_one_princ + keytab_fetch_error + integrity_error
