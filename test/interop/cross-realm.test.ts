@@ -57,8 +57,11 @@ describe('cross-realm through the TGS path (two MIT realms)', { skip: interopSki
   let n = 0;
 
   before(async () => {
-    a = await startRealm({ realm: 'TEST.GSS' });
+    // A's KDC maps hosts under b.test to B.TEST.GSS: it answers with referrals for them.
+    a = await startRealm({ realm: 'TEST.GSS', domainRealm: { '.b.test': 'B.TEST.GSS' } });
     b = await startRealm({ realm: 'B.TEST.GSS' });
+    b.kadmin('addprinc -randkey gsstest/svc.b.test');
+    b.kadmin(`ktadd -k ${b.dir}/svc.keytab gsstest/svc.b.test`);
     // The trust: the same password, so the same keys (the salt is the principal's realm and name).
     for (const r of [a, b]) r.kadmin(`addprinc -pw ${TRUST_PASSWORD} krbtgt/${b.realm}@${a.realm}`);
     for (const k of ENV_KEYS) saved[k] = process.env[k];
@@ -114,6 +117,37 @@ describe('cross-realm through the TGS path (two MIT realms)', { skip: interopSki
       assert.equal(gklist.stdout, ourList.stdout);
     });
   }
+  it('RFC 6806 referral: a host-based name with no realm mapping on the client, the KDC refers it to B.TEST.GSS, as MIT follows it', async () => {
+    const conf = join(a.dir, `client-${n}.conf`);
+    writeFileSync(conf, clientConf(a, b, false));
+    const ours = `FILE:${a.dir}/xr-ours-${n}.ccache`;
+    const theirs = `FILE:${a.dir}/xr-mit-${n}.ccache`;
+    n++;
+    const env = { ...a.env, KRB5_CONFIG: conf };
+    for (const cc of [ours, theirs])
+      a.run(MIT_BIN.kinit, ['-c', cc, 'alice'], { input: `${a.alicePassword}\n`, env });
+    process.env.KRB5_CONFIG = conf;
+    process.env.KRB5CCNAME = ours;
+    const creds = await Credentials.acquire({ usage: 'initiate' });
+    const target = Name.hostbased('gsstest@svc.b.test');
+    assert.equal(target.principal.realm, '', 'no [domain_realm] entry: the referral realm');
+    const client = SecurityContext.initiate({ target, credentials: creds, mutual: true });
+    const server = SecurityContext.accept({
+      credentials: await Credentials.acquire({ usage: 'accept', keytab: `FILE:${b.dir}/svc.keytab` }),
+    });
+    const token = await client.step();
+    assert.ok(token);
+    const reply = await server.step(token);
+    assert.ok(reply);
+    await client.step(reply);
+    assert.equal(String(server.initiatorName), `alice@${a.realm}`);
+    const kvno = await a.exec(MIT_BIN.kvno, ['-c', theirs, '-S', 'gsstest', 'svc.b.test'], { env });
+    assert.equal(kvno.code, 0, kvno.stderr);
+    const ourList = listed((await a.exec(MIT_BIN.klist, ['-c', ours], { env })).stdout);
+    const mitList = listed((await a.exec(MIT_BIN.klist, ['-c', theirs], { env })).stdout);
+    assert.ok(ourList.includes(`gsstest/svc.b.test@${b.realm}`), ourList.join(' '));
+    assert.deepEqual(ourList, mitList);
+  });
 });
 
 describe('cross-realm between two embedded KDCs', { skip: interopSkip() }, () => {

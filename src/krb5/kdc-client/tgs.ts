@@ -100,6 +100,7 @@ export async function tgsExchange(req: TgsRequest): Promise<CachedCredential> {
     now: nowSeconds(),
     clockskew: settings.clockskew,
     timeSync: false,
+    referral: (body.kdcOptions & KDC_OPT_CANONICALIZE) !== 0,
   });
   trace(
     `TGS reply is for ${unparsePrincipal(client)} -> ${unparsePrincipal(server)} with session key ${traceEnctype(enc.key.enctype)}`,
@@ -196,6 +197,16 @@ async function cacheTimeOffset(ccache: CredentialCache): Promise<number> {
   }
 }
 
+/** MIT's KRB5_REFERRAL_MAXHOPS. */
+const MAX_REFERRAL_HOPS = 10;
+
+/** A TGT for another realm where a service ticket was asked for. */
+function isReferral(cred: CachedCredential, asked: Principal): boolean {
+  const s = cred.server;
+  const tgs = (p: Principal) => p.components.length === 2 && p.components[0] === 'krbtgt';
+  return tgs(s) && !tgs(asked) && s.components[1] !== s.realm;
+}
+
 /** krb5_get_credentials: a valid cached ticket for `server`, else one from the KDC, stored. */
 export async function getServiceCredentials(req: ServiceCredentialsRequest): Promise<CachedCredential> {
   const { ccache, server } = req;
@@ -237,13 +248,26 @@ export async function getServiceCredentials(req: ServiceCredentialsRequest): Pro
           timeOffset,
           at,
         });
-  const cred = await tgsExchange({
+  let cred = await tgsExchange({
     tgt,
     server,
     settings: req.settings,
     transport: req.transport,
     timeOffset,
   });
+  // RFC 6806 8: a referral TGT krbtgt/OTHER@THIS instead of the ticket; ask OTHER, with it.
+  for (let hops = 0; isReferral(cred, server); hops++) {
+    if (hops >= MAX_REFERRAL_HOPS) throw krb5Error('KRB5_KDCREP_MODIFIED', 'Too many referrals');
+    const next: Principal = { ...server, realm: cred.server.components[1] };
+    trace(`Following referral TGT ${unparsePrincipal(cred.server)} to ${unparsePrincipal(next)}`);
+    cred = await tgsExchange({
+      tgt: cred,
+      server: next,
+      settings: req.settings,
+      transport: req.transport,
+      timeOffset,
+    });
+  }
   if (req.store !== false) {
     trace(`Storing ${unparsePrincipal(client)} -> ${unparsePrincipal(server)} in ${ccache.name}`);
     await ccache.store(cred);

@@ -31,6 +31,11 @@ export interface VerifyExpectations {
    * for and a TGT came back (RFC 6806 5-6).
    */
   readonly canonicalize?: boolean;
+  /**
+   * A TGS request with canonicalize for a service (not a TGT): the KDC may answer with a referral,
+   * a TGT for another realm, krbtgt/OTHER@THIS (RFC 6806 8; MIT get_creds.c step_referrals).
+   */
+  readonly referral?: boolean;
 }
 
 const modified = (what: string) =>
@@ -41,7 +46,13 @@ export function verifyKdcReply(rep: KdcRep, enc: EncKdcRepPart, x: VerifyExpecta
   const cname = joinName(rep.cname, rep.crealm);
   const sname = joinName(enc.sname, enc.srealm);
   const tname = joinName(rep.ticket.sname, rep.ticket.realm);
-  const canonOk = x.canonicalize === true && isTgsName(x.server) && isTgsName(sname);
+  const referralOk =
+    x.referral === true &&
+    !isTgsName(x.server) &&
+    isTgsName(sname) &&
+    sname.realm === x.server.realm &&
+    sname.components[1] !== sname.realm;
+  const canonOk = referralOk || (x.canonicalize === true && isTgsName(x.server) && isTgsName(sname));
   if (!canonOk) {
     if (!principalEquals(cname, x.client)) modifiedName('client', cname, x.client);
     if (!principalEquals(sname, x.server)) modifiedName('server', sname, x.server);
