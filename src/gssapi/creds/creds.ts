@@ -26,7 +26,7 @@ import type { ReplayCache } from '../../krb5/rcache/replay-cache.js';
 import { toHex } from '../../util/bytes.js';
 import { nowSeconds } from '../../util/clock.js';
 import { type AcceptorSide, acceptorMatcher, type InitiatorSide } from '../mech/krb5/cred-element.js';
-import { getInitialTgt, isTgtFor } from '../mech/krb5/kdc-glue.js';
+import { getInitialTgt, getS4U2Self, isTgtFor } from '../mech/krb5/kdc-glue.js';
 import { PrivateCcache } from '../mech/krb5/private-ccache.js';
 import { Name } from '../names/names.js';
 import { credsInternals } from './creds-internal.js';
@@ -84,6 +84,31 @@ export class Credentials {
       name: Name.fromPrincipal(tgt.client),
       expire: tgt.endtime,
       ownsCcache: true,
+    });
+  }
+
+  /**
+   * gss_acquire_cred_impersonate_name (MS-SFU, constrained delegation): initiator credentials for
+   * `user`, obtained by this service's credentials without the user's password. S4U2Self gives
+   * a ticket from the user to this service now; contexts to other services then get tickets by
+   * S4U2Proxy, which the KDC grants only where the admin allowed this service to delegate
+   * (AD: msDS-AllowedToDelegateTo, `samba-tool delegation add-service`); a refusal is a GssError
+   * (GSS_S_FAILURE, KRB5KDC_ERR_BADOPTION). `user` is a principal name (or an enterprise name).
+   */
+  static async impersonate(service: Credentials, user: Name): Promise<Credentials> {
+    const side = internals(service).initiator;
+    if (!side)
+      throw new GssError(GSS_S_NO_CRED, 0, 'impersonation needs initiator credentials of the service');
+    const evidence = await getS4U2Self(side, user.principal);
+    const ccache = new PrivateCcache(`gss-s4u-${toHex(randomBytes(8))}`);
+    await ccache.initialize(evidence.client);
+    await ccache.store(evidence);
+    return new Credentials('initiate', {
+      ccache,
+      name: Name.fromPrincipal(evidence.client),
+      expire: evidence.endtime,
+      ownsCcache: true,
+      s4u: { serviceCcache: side.ccache, evidence },
     });
   }
 

@@ -29,6 +29,7 @@ import {
 } from '../constants/key-usages.js';
 import { PA_TGS_REQ } from '../constants/padata-types.js';
 import { encodeApReq, encodeAuthenticator } from '../messages/ap.js';
+import type { PaData } from '../messages/common.js';
 import { decodeEncKdcRepPart, decodeTgsRep, type EncKdcRepPart } from '../messages/kdc-rep.js';
 import { encodeKdcReqBody, encodeTgsReq, type KdcReqBody } from '../messages/kdc-req.js';
 import { decodeTicket } from '../messages/ticket.js';
@@ -58,6 +59,12 @@ export interface TgsRequest {
   readonly exactOptions?: boolean;
   /** KDC time minus ours in seconds, from the ccache header (MIT applies it to authenticators). */
   readonly timeOffset?: number;
+  /** Padata after PA-TGS-REQ (MS-SFU's PA-FOR-USER), built with the TGT's session key. */
+  readonly extraPadata?: (tgtSessionKey: Key) => readonly PaData[];
+  /** additional-tickets (RFC 4120 5.4.1): the S4U2Proxy evidence ticket, as encoded. */
+  readonly additionalTickets?: readonly Uint8Array[];
+  /** The client the ticket is for when it is not the TGT's (S4U: the user). */
+  readonly forClient?: Principal;
 }
 
 /** One TGS exchange with the TGT; nothing is cached. */
@@ -79,6 +86,7 @@ export async function tgsExchange(req: TgsRequest): Promise<CachedCredential> {
     till: tgt.endtime,
     nonce: newNonce(),
     etype: etypes,
+    additionalTickets: req.additionalTickets?.map((t) => decodeTicket(t)),
   };
   const subkey = randomKey(tgt.key.enctype);
   trace(`Generated subkey for TGS request: ${traceEnctype(subkey.enctype)}`);
@@ -88,14 +96,16 @@ export async function tgsExchange(req: TgsRequest): Promise<CachedCredential> {
       padataType: PA_TGS_REQ,
       padataValue: tgsApReq(tgt, subkey, encodeKdcReqBody(body), req.timeOffset ?? 0),
     },
+    ...(req.extraPadata?.(tgt.key) ?? []),
   ];
   const answer = await exchange(transport, server.realm, encodeTgsReq({ padata, reqBody: body }));
   if ('error' in answer) throw kdcError(answer.error);
   const rep = decodeTgsRep(answer.reply);
   const enc = decryptTgsRep(rep.encPart.cipher, subkey, tgt.key);
+  const forClient = req.forClient ?? client;
   verifyKdcReply(rep, enc, {
     request: body,
-    client,
+    client: forClient,
     server,
     now: nowSeconds(),
     clockskew: settings.clockskew,
@@ -105,7 +115,7 @@ export async function tgsExchange(req: TgsRequest): Promise<CachedCredential> {
   trace(
     `TGS reply is for ${unparsePrincipal(client)} -> ${unparsePrincipal(server)} with session key ${traceEnctype(enc.key.enctype)}`,
   );
-  return credentialFromReply(client, rep, enc, answer.reply);
+  return credentialFromReply(forClient, rep, enc, answer.reply);
 }
 
 /** The AP-REQ of PA-TGS-REQ (RFC 4120 5.4.1, 7.5.1 usages 6 and 7). */
