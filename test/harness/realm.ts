@@ -189,6 +189,7 @@ export function realmEnv(dir: string, krb5Conf: string, kdcConf: string, ccache:
 /** A synchronous runner with `env` by default; throws with the program's stderr on failure. */
 export function syncRunner(
   env: NodeJS.ProcessEnv,
+  timeoutMs = 30_000,
 ): (file: string, args: string[], o?: { input?: string; env?: NodeJS.ProcessEnv }) => string {
   return (file, args, o = {}) => {
     try {
@@ -197,7 +198,7 @@ export function syncRunner(
         input: o.input ?? '',
         encoding: 'utf8',
         stdio: ['pipe', 'pipe', 'pipe'],
-        timeout: 30_000,
+        timeout: timeoutMs,
       });
     } catch (e) {
       const err = e as { stderr?: string; stdout?: string; message: string };

@@ -149,7 +149,7 @@ export async function startSambaDomain(opts: SambaOptions = {}): Promise<SambaDo
       `--targetdir=${dir}`,
       ...options.map((o) => `--option=${o}`),
     ],
-    { env, timeoutMs: 180_000 },
+    { env, timeoutMs: 900_000 },
   );
   if (provision.code !== 0) {
     rmSync(dir, { recursive: true, force: true });
@@ -178,9 +178,11 @@ export async function startSambaDomain(opts: SambaOptions = {}): Promise<SambaDo
     out += String(d);
   });
 
-  const tool = (args: string[]): string => run(SAMBA_BIN.sambaTool, [...args, '-s', smbConf]);
+  // samba-tool loads Samba's Python modules each time: seconds per call, far more on a loaded box.
+  const slowRun = syncRunner(env, 300_000);
+  const tool = (args: string[]): string => slowRun(SAMBA_BIN.sambaTool, [...args, '-s', smbConf]);
   const setAttribute = (account: string, attribute: string, value: string): void => {
-    run(SAMBA_BIN.python3, ['-c', SET_ATTRIBUTE_PY, smbConf, account, attribute, value]);
+    slowRun(SAMBA_BIN.python3, ['-c', SET_ATTRIBUTE_PY, smbConf, account, attribute, value]);
   };
   const keytabs = {
     web: join(dir, 'web.keytab'),
@@ -213,7 +215,7 @@ export async function startSambaDomain(opts: SambaOptions = {}): Promise<SambaDo
     for (const k of Object.values(keytabs)) {
       if (!existsSync(k) || statSync(k).size < 10) throw new Error(`samba-tool did not write ${k}`);
     }
-    await waitForPort(port, 60_000, () => samba.exitCode !== null);
+    await waitForPort(port, 300_000, () => samba.exitCode !== null);
   } catch (err) {
     samba.kill('SIGKILL');
     const log = existsSync(join(dir, 'log/samba.log'))

@@ -185,6 +185,40 @@ describe('PAC on accepted contexts: Samba AD DC', { skip: sambaSkip() }, () => {
       });
     }
   });
+
+  it('constrained delegation: websvc impersonates alice (S4U2Self) and reaches host/ws1 by S4U2Proxy; a service not allowed is refused', async () => {
+    ad.tool(['delegation', 'for-any-protocol', 'websvc', 'on']);
+    ad.tool(['delegation', 'add-service', 'websvc', ad.spns.ws1]);
+    const websvc = await Credentials.acquire({
+      usage: 'initiate',
+      name: Name.principal('websvc'),
+      password: AD_PASSWORDS.websvc,
+    });
+    const asAlice = await Credentials.impersonate(websvc, Name.principal('alice'));
+    assert.equal(String(asAlice.name), `alice@${ad.realm}`);
+    const client = SecurityContext.initiate({
+      target: Name.principal(`${ad.spns.ws1}@${ad.realm}`),
+      credentials: asAlice,
+    });
+    const token = await client.step();
+    assert.ok(token);
+    const server = await accept(token, ad.keytabs.ws1);
+    assert.equal(String(server.initiatorName), `alice@${ad.realm}`);
+    assert.equal(server.pac?.logonInfo?.effectiveName, 'alice');
+    assert.equal(server.pac?.logonInfo?.userSid, sidOf('user', 'alice'));
+    const refused = SecurityContext.initiate({
+      target: Name.principal(`${ad.spns.rc4}@${ad.realm}`),
+      credentials: asAlice,
+    });
+    await assert.rejects(refused.step(), (e: unknown) => {
+      assert.ok(e instanceof GssError, String(e));
+      assert.equal(e.major, GSS_S_FAILURE);
+      assert.match(e.message, /constrained delegation \(S4U2Proxy\)|S4U2Proxy/);
+      return true;
+    });
+    await asAlice.release();
+    await websvc.release();
+  });
 });
 
 describe('PAC on accepted contexts: MIT KDC', { skip: interopSkip() }, () => {
