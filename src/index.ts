@@ -49,6 +49,7 @@ export {
   type StartKdcOptions,
   startKdc,
 } from './krb5/kdc/index.js';
+export type { LogonInfo, Pac, Sid, SidAndAttributes, UpnDnsInfo } from './krb5/pac/index.js';
 export { setDefaultReplayCache } from './krb5/rcache/default.js';
 export { FileReplayCache, type FileReplayCacheOptions } from './krb5/rcache/file.js';
 export { MemoryReplayCache } from './krb5/rcache/memory.js';

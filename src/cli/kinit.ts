@@ -9,10 +9,17 @@ import { resolveCcache } from '../krb5/ccache/index.js';
 import { parseDuration } from '../krb5/config/duration.js';
 import { getInitialCredentials } from '../krb5/kdc-client/as.js';
 import { krb5Error } from '../krb5/kdc-client/errors.js';
+import { passwordExpiryWarning } from '../krb5/kdc-client/expiry.js';
 import { loadClientConfig } from '../krb5/kdc-client/load.js';
 import { storeInitialCredentials } from '../krb5/kdc-client/store.js';
 import { defaultClientKeytabName, defaultKeytabName, type Keytab, readKeytab } from '../krb5/keytab/index.js';
-import { type Principal, parsePrincipal, unparsePrincipal } from '../krb5/principal.js';
+import {
+  type Principal,
+  parseEnterprisePrincipal,
+  parsePrincipal,
+  unparsePrincipal,
+} from '../krb5/principal.js';
+import { nowSeconds } from '../util/clock.js';
 import { defineCommand } from './command.js';
 
 /** `gss kinit`: MIT kinit's options, as short letters, and GNU long names beside them. */
@@ -59,6 +66,18 @@ name) with a password or a keytab, and stores them in an MIT-readable credential
         short: 'P',
         help: 'not proxiable',
       },
+      canonicalize: {
+        kind: 'flag',
+        long: 'canonicalize',
+        short: 'C',
+        help: 'ask the KDC to canonicalize the client name (RFC 6806)',
+      },
+      enterprise: {
+        kind: 'flag',
+        long: 'enterprise',
+        short: 'E',
+        help: 'the principal is an enterprise name (user@domain, NT-ENTERPRISE)',
+      },
       keytab: { kind: 'flag', long: 'keytab', short: 'k', help: 'use a keytab (KRB5_KTNAME, or -t)' },
       clientKeytab: {
         kind: 'flag',
@@ -96,7 +115,7 @@ name) with a password or a keytab, and stores them in an MIT-readable credential
       const renew = v.renewable === undefined ? undefined : duration(v.renewable, 'renewable lifetime');
       const ccache = resolveCcache(v.cache, env, config.ccacheDefaults);
       const useKeytab = v.keytab || Boolean(v.keytabFile) || v.clientKeytab;
-      const client = await clientName(operands[0], settings.defaultRealm, ccache);
+      const client = await clientName(operands[0], settings.defaultRealm, ccache, v.enterprise);
       const name = unparsePrincipal(client);
       let keytab: Keytab | undefined;
       let password: string | undefined;
@@ -123,7 +142,12 @@ name) with a password or a keytab, and stores them in an MIT-readable credential
         renewLifetime: renew,
         forwardable,
         proxiable,
+        canonicalize: v.canonicalize ? true : undefined,
       });
+      // MIT's prompter shows warn_pw_expiry's banner, so only a password kinit prints it.
+      const warning =
+        password === undefined ? undefined : passwordExpiryWarning(got.expiry, nowSeconds(), ctime);
+      if (warning) process.stdout.write(`${warning}\n`);
       try {
         await storeInitialCredentials(ccache, got);
       } catch (e) {
@@ -151,8 +175,10 @@ async function clientName(
   arg: string | undefined,
   defaultRealm: string | undefined,
   ccache: ReturnType<typeof resolveCcache>,
+  enterprise: boolean,
 ): Promise<Principal> {
-  if (arg !== undefined) return parsePrincipal(arg, defaultRealm);
+  if (arg !== undefined)
+    return enterprise ? parseEnterprisePrincipal(arg, defaultRealm) : parsePrincipal(arg, defaultRealm);
   try {
     return await ccache.getPrincipal();
   } catch {
@@ -200,4 +226,16 @@ function lineEnd(text: string, raw: boolean): number {
     if (c === 10 || (raw && (c === 13 || c === 3 || c === 4))) return i;
   }
   return -1;
+}
+
+const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** krb5_timestamp_to_string: strftime("%c") in the C locale, local time (`Wed Jan 13 13:24:23 2027`). */
+function ctime(seconds: number): string {
+  const d = new Date(seconds * 1000);
+  const two = (n: number) => String(n).padStart(2, '0');
+  const day = String(d.getDate()).padStart(2, ' ');
+  const time = `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
+  return `${DAYS[d.getDay()]} ${MONTHS[d.getMonth()]} ${day} ${time} ${d.getFullYear()}`;
 }

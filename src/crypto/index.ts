@@ -21,6 +21,7 @@ export {
   verifyChecksumOfType,
   verifyChecksumParts,
 } from './engine.js';
+export { CKSUMTYPE_HMAC_MD5_ARCFOUR, hmacMd5Checksum } from './hmac-md5.js';
 export type { Key } from './key.js';
 export {
   aeadOpen,

@@ -293,6 +293,11 @@ export function hmac(
   return plain(h.digest());
 }
 
+/** HMAC-MD5: only for RFC 4757's checksum that MS-SFU's PA-FOR-USER requires (./hmac-md5.ts). */
+export function hmacMd5(key: Uint8Array, data: Uint8Array): Uint8Array {
+  return new Uint8Array(createHmac('md5', key).update(data).digest());
+}
+
 export function hmacSha256(key: Uint8Array, data: Uint8Array): Uint8Array {
   return new Uint8Array(createHmac('sha256', key).update(data).digest());
 }

@@ -40,7 +40,7 @@ export async function checkPassword(
   // missing realm becomes "undefined", so a bare user name then fails to find that realm's KDC.
   const client = parse(username.includes('@') ? username : `${username}@${String(defaultRealm)}`);
   try {
-    const tgt = await getInitialTgt(client, { password });
+    const { credential: tgt } = await getInitialTgt(client, { password });
     tgt.key.keyvalue.fill(0);
     return null;
   } catch (e) {

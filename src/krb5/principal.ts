@@ -68,6 +68,26 @@ export function parsePrincipal(text: string, defaultRealm?: string, nameType = N
   return Object.freeze({ nameType, components: Object.freeze(components), realm });
 }
 
+/**
+ * An enterprise name (RFC 6806 5, MIT krb5_parse_name_flags with KRB5_PRINCIPAL_PARSE_ENTERPRISE):
+ * the text up to a second unescaped `@` is one component, `user@suffix`; the realm is what follows
+ * that second `@`, else `defaultRealm`.
+ */
+export function parseEnterprisePrincipal(text: string, defaultRealm?: string): Principal {
+  let first = -1;
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] === '\\') i++;
+    else if (text[i] === '@') {
+      first = i;
+      break;
+    }
+  }
+  const escaped = first < 0 ? text : `${text.slice(0, first)}\\@${text.slice(first + 1)}`;
+  const p = parsePrincipal(escaped, defaultRealm, NT_ENTERPRISE);
+  if (p.components.length !== 1) throw badName(text, 'an enterprise name has one component');
+  return p;
+}
+
 function escapeComponent(s: string, inRealm: boolean): string {
   let out = '';
   for (const c of s) {

@@ -53,6 +53,8 @@ export interface RealmOptions {
   libdefaults?: string[];
   /** Enctypes for keys and keytabs (default: the four AES). */
   enctypes?: readonly string[];
+  /** Extra [domain_realm] lines (host or .domain to realm), read by the KDC too (referrals). */
+  domainRealm?: Readonly<Record<string, string>>;
 }
 
 export interface ExecResult {
@@ -141,7 +143,12 @@ export function track(p: ChildProcess): ChildProcess {
 }
 
 /** A client krb5.conf for a realm whose KDC is 127.0.0.1:port (no DNS, localhost in the realm). */
-export function krb5ConfText(realm: string, port: number, extra: readonly string[]): string {
+export function krb5ConfText(
+  realm: string,
+  port: number,
+  extra: readonly string[],
+  domainRealm: Readonly<Record<string, string>> = {},
+): string {
   return `[libdefaults]
   default_realm = ${realm}
   dns_canonicalize_hostname = false
@@ -159,7 +166,9 @@ export function krb5ConfText(realm: string, port: number, extra: readonly string
 [domain_realm]
   localhost = ${realm}
   .localhost = ${realm}
-`;
+${Object.entries(domainRealm)
+  .map(([d, r]) => `  ${d} = ${r}\n`)
+  .join('')}`;
 }
 
 /** The environment that points MIT's (or Heimdal's) tools and ours at a realm in `dir`. */
@@ -180,6 +189,7 @@ export function realmEnv(dir: string, krb5Conf: string, kdcConf: string, ccache:
 /** A synchronous runner with `env` by default; throws with the program's stderr on failure. */
 export function syncRunner(
   env: NodeJS.ProcessEnv,
+  timeoutMs = 30_000,
 ): (file: string, args: string[], o?: { input?: string; env?: NodeJS.ProcessEnv }) => string {
   return (file, args, o = {}) => {
     try {
@@ -188,7 +198,7 @@ export function syncRunner(
         input: o.input ?? '',
         encoding: 'utf8',
         stdio: ['pipe', 'pipe', 'pipe'],
-        timeout: 30_000,
+        timeout: timeoutMs,
       });
     } catch (e) {
       const err = e as { stderr?: string; stdout?: string; message: string };
@@ -205,7 +215,7 @@ export async function startRealm(opts: RealmOptions = {}): Promise<Realm> {
   const krb5Conf = join(dir, 'krb5.conf');
   const kdcConf = join(dir, 'kdc.conf');
   const keysalts = enctypes.map((e) => `${e}:normal`).join(' ');
-  writeFileSync(krb5Conf, krb5ConfText(realm, port, opts.libdefaults ?? []));
+  writeFileSync(krb5Conf, krb5ConfText(realm, port, opts.libdefaults ?? [], opts.domainRealm));
   writeFileSync(
     kdcConf,
     `[kdcdefaults]
@@ -289,7 +299,7 @@ export async function startRealm(opts: RealmOptions = {}): Promise<Realm> {
     run,
     exec: (file, args, o = {}) => execAsync(file, args, { ...o, env: o.env ?? env }),
     writeKrb5Conf(libdefaults: string[] = []) {
-      writeFileSync(krb5Conf, krb5ConfText(realm, port, libdefaults));
+      writeFileSync(krb5Conf, krb5ConfText(realm, port, libdefaults, opts.domainRealm));
     },
     async stop() {
       if (stopped) return;

@@ -15,6 +15,7 @@ import {
   GSS_S_UNAVAILABLE,
   GssError,
 } from '../../errors/status.js';
+import type { Pac } from '../../krb5/pac/index.js';
 import { loadProfile } from '../../krb5/profile-view.js';
 import { nowSeconds } from '../../util/clock.js';
 import type { ChannelBindings } from '../bindings.js';
@@ -123,6 +124,7 @@ export class SecurityContext {
   #busy = false;
   #errorToken: Uint8Array | undefined;
   #delegated: Credentials | undefined;
+  #pac: Pac | undefined;
 
   private constructor(phase: Phase) {
     this.#phase = phase;
@@ -233,6 +235,7 @@ export class SecurityContext {
         try {
           const r = await acceptorStep(side, token, o.channelBindings);
           if (r.delegated) this.#delegated = await Credentials.fromDelegated(r.delegated);
+          this.#pac = r.pac;
           this.#establish(r.state);
           return r.output;
         } catch (e) {
@@ -291,6 +294,17 @@ export class SecurityContext {
   get delegatedCredentials(): Credentials | undefined {
     if (deadContexts.has(this)) throw noContext();
     return this.#delegated;
+  }
+
+  /**
+   * The initiator's PAC (MS-PAC; acceptor side): SIDs, groups, UPN and domain as the KDC issued
+   * them, verified with the service key before the context was established (a PAC that fails
+   * refuses the context). Undefined when the ticket had none (MIT KDCs without a PAC, or
+   * an initiator context). It stays with this handle: export does not carry it.
+   */
+  get pac(): Pac | undefined {
+    if (deadContexts.has(this)) throw noContext();
+    return this.#pac;
   }
 
   // Per-message services (RFC 4121 4.2), on the record.

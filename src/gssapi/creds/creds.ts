@@ -26,7 +26,7 @@ import type { ReplayCache } from '../../krb5/rcache/replay-cache.js';
 import { toHex } from '../../util/bytes.js';
 import { nowSeconds } from '../../util/clock.js';
 import { type AcceptorSide, acceptorMatcher, type InitiatorSide } from '../mech/krb5/cred-element.js';
-import { getInitialTgt, isTgtFor } from '../mech/krb5/kdc-glue.js';
+import { getInitialTgt, getS4U2Self, isTgtFor } from '../mech/krb5/kdc-glue.js';
 import { PrivateCcache } from '../mech/krb5/private-ccache.js';
 import { Name } from '../names/names.js';
 import { credsInternals } from './creds-internal.js';
@@ -57,6 +57,12 @@ export interface AcquireOptions {
   clientKeytab?: string;
   /** Get initial credentials with this password into a private MEMORY ccache (needs `name`). */
   password?: string;
+  /**
+   * RFC 6806 canonicalization for the AS exchange (MIT kinit -C; default libdefaults
+   * canonicalize): the credential takes the name the KDC answers with, e.g. an enterprise name
+   * `Name.enterprise('alice@ad.example.test')` becomes `alice@AD.EXAMPLE.TEST`.
+   */
+  canonicalize?: boolean;
   /** Requested lifetime in seconds (advisory, as MIT). */
   lifetime?: number;
   /** The acceptor's replay cache (default: the process-wide in-memory one). */
@@ -96,6 +102,31 @@ export class Credentials {
     });
   }
 
+  /**
+   * gss_acquire_cred_impersonate_name (MS-SFU, constrained delegation): initiator credentials for
+   * `user`, obtained by this service's credentials without the user's password. S4U2Self gives
+   * a ticket from the user to this service now; contexts to other services then get tickets by
+   * S4U2Proxy, which the KDC grants only where the admin allowed this service to delegate
+   * (AD: msDS-AllowedToDelegateTo, `samba-tool delegation add-service`); a refusal is a GssError
+   * (GSS_S_FAILURE, KRB5KDC_ERR_BADOPTION). `user` is a principal name (or an enterprise name).
+   */
+  static async impersonate(service: Credentials, user: Name): Promise<Credentials> {
+    const side = internals(service).initiator;
+    if (!side)
+      throw new GssError(GSS_S_NO_CRED, 0, 'impersonation needs initiator credentials of the service');
+    const evidence = await getS4U2Self(side, user.principal);
+    const ccache = new PrivateCcache(`gss-s4u-${toHex(randomBytes(8))}`);
+    await ccache.initialize(evidence.client);
+    await ccache.store(evidence);
+    return new Credentials('initiate', {
+      ccache,
+      name: Name.fromPrincipal(evidence.client),
+      expire: evidence.endtime,
+      ownsCcache: true,
+      s4u: { serviceCcache: side.ccache, evidence },
+    });
+  }
+
   /** The usage the credentials were acquired for (GSS_Inquire_cred cred_usage, RFC 2743 2.1.3). */
   get usage(): CredentialUsage {
     return internals(this).usage;
@@ -105,6 +136,16 @@ export class Credentials {
   get name(): Name | undefined {
     const i = internals(this);
     return i.initiator?.name ?? i.acceptor?.name;
+  }
+
+  /**
+   * When the password expires, if the KDC said so while these credentials were acquired (Active
+   * Directory sends it in LastReq; MIT kinit prints it as "Warning: Your password will expire
+   * ..."). Undefined when not announced, and for credentials read from an existing ccache.
+   */
+  get passwordExpiration(): Date | undefined {
+    const t = internals(this).initiator?.passwordExpiration;
+    return t === undefined ? undefined : new Date(t * 1000);
   }
 
   /** Seconds left (GSS_C_INDEFINITE for acceptor-only credentials), 0 when expired. */
@@ -181,10 +222,20 @@ async function acquireInitiator(opts: AcquireOptions): Promise<InitiatorSide> {
   if (opts.password !== undefined) {
     if (!desired) throw noCred(MINOR.KRB5_CC_NOTFOUND, 'a password needs a name');
     const ccache = new PrivateCcache(`gss-${toHex(randomBytes(8))}`);
-    const tgt = await getInitialTgt(desired, { password: opts.password, lifetime: opts.lifetime });
+    const { credential: tgt, expiry } = await getInitialTgt(desired, {
+      password: opts.password,
+      lifetime: opts.lifetime,
+      canonicalize: opts.canonicalize,
+    });
     await ccache.initialize(tgt.client);
     await ccache.store(tgt);
-    return { ccache, name: Name.fromPrincipal(tgt.client), expire: tgt.endtime, ownsCcache: true };
+    return {
+      ccache,
+      name: Name.fromPrincipal(tgt.client),
+      expire: tgt.endtime,
+      ownsCcache: true,
+      passwordExpiration: expiry.passwordExpiration,
+    };
   }
   const ccache = resolveCcache(opts.ccache);
   const clientKeytabName = opts.clientKeytab ?? defaultClientKeytabName();
@@ -219,7 +270,7 @@ async function acquireInitiator(opts: AcquireOptions): Promise<InitiatorSide> {
       if (!kt?.entries.some((e) => principalEquals(e.principal, cachePrincipal))) {
         throw noCred(MINOR.KG_EMPTY_CCACHE, 'credentials cache is empty');
       }
-      expire = await refreshFromKeytab(side, kt);
+      expire = await refreshFromKeytab(side, kt, opts);
     }
     return side;
   }
@@ -239,16 +290,20 @@ async function acquireInitiator(opts: AcquireOptions): Promise<InitiatorSide> {
     expire: 0,
     clientKeytabName,
   };
-  await refreshFromKeytab(side, kt);
+  await refreshFromKeytab(side, kt, opts);
   return side;
 }
 
 /** Gets a TGT with the client keytab into the side's ccache (initialized for it). */
-async function refreshFromKeytab(side: InitiatorSide, kt: Keytab): Promise<number> {
-  const tgt = await getInitialTgt(side.name.principal, { keytab: kt });
+async function refreshFromKeytab(side: InitiatorSide, kt: Keytab, opts?: AcquireOptions): Promise<number> {
+  const { credential: tgt, expiry } = await getInitialTgt(side.name.principal, {
+    keytab: kt,
+    canonicalize: opts?.canonicalize,
+  });
   await side.ccache.initialize(tgt.client);
   await side.ccache.store(tgt);
   side.expire = tgt.endtime;
+  side.passwordExpiration = expiry.passwordExpiration;
   return tgt.endtime;
 }
 

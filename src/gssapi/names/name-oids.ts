@@ -24,5 +24,7 @@ export const GSS_C_NT_STRING_UID_NAME = '1.2.840.113554.1.2.1.3';
 export const GSS_C_NT_ANONYMOUS = '1.3.6.1.5.6.3';
 /** RFC 2743 4.7 / 3.2: the exported name object. */
 export const GSS_C_NT_EXPORT_NAME = '1.3.6.1.5.6.4';
+/** MIT 1.19+ GSS_KRB5_NT_ENTERPRISE_NAME: an RFC 6806 enterprise name, "user@suffix". */
+export const GSS_KRB5_NT_ENTERPRISE_NAME = '1.2.840.113554.1.2.2.6';
 /** RFC 1964 2.1.1: a Kerberos principal name, "a/b@REALM". */
 export const GSS_KRB5_NT_PRINCIPAL_NAME = '1.2.840.113554.1.2.2.1';

@@ -15,6 +15,7 @@ import {
   NT_PRINCIPAL,
   NT_SRV_HST,
   type Principal,
+  parseEnterprisePrincipal,
   parsePrincipal,
   principalEquals,
   unparsePrincipal,
@@ -29,6 +30,7 @@ import {
   GSS_C_NT_HOSTBASED_SERVICE,
   GSS_C_NT_HOSTBASED_SERVICE_X,
   GSS_C_NT_USER_NAME,
+  GSS_KRB5_NT_ENTERPRISE_NAME,
   GSS_KRB5_NT_PRINCIPAL_NAME,
 } from './name-oids.js';
 
@@ -83,6 +85,19 @@ export class Name {
     return new Name(parseName(text));
   }
 
+  /**
+   * GSS_KRB5_NT_ENTERPRISE_NAME (RFC 6806 5): "user@suffix" as one NT-ENTERPRISE component in the
+   * default realm, e.g. an Active Directory UPN; the KDC resolves it to the account.
+   */
+  static enterprise(text: string): Name {
+    try {
+      return new Name(parseEnterprisePrincipal(text, localDefaultRealm()));
+    } catch (e) {
+      if (e instanceof GssError) throw new GssError(GSS_S_FAILURE, e.minor, e.message, { cause: e });
+      throw e;
+    }
+  }
+
   /** GSS_C_NT_USER_NAME: parsed as a principal name, as MIT does. */
   static user(text: string): Name {
     return new Name(parseName(text));
@@ -109,6 +124,8 @@ export class Name {
       case GSS_KRB5_NT_PRINCIPAL_NAME:
       case GSS_C_NT_USER_NAME:
         return new Name(parseName(fromUtf8(bytes)));
+      case GSS_KRB5_NT_ENTERPRISE_NAME:
+        return Name.enterprise(fromUtf8(bytes));
       case GSS_C_NT_ANONYMOUS:
         return new Name(
           Object.freeze({

@@ -15,6 +15,8 @@ export const KU_KRB_PRIV_ENC_PART = 13;
 export const KU_KRB_CRED_ENC_PART = 14;
 export const KU_KRB_SAFE_CKSUM = 15;
 export const KU_KRB_SAFE_CHKSUM = KU_KRB_SAFE_CKSUM;
+/** RFC 4120 7.5.1 usage 17 (MIT KRB5_KEYUSAGE_APP_DATA_CKSUM): the PAC signatures (MS-PAC 2.8). */
+export const KU_APP_DATA_CKSUM = 17;
 export const KU_AD_KDC_ISSUED_CKSUM = 19;
 export const KU_FAST_REQ_CHKSUM = 50;
 export const KU_FAST_ENC = 51;

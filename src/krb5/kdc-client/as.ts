@@ -17,6 +17,7 @@ import type { Key } from '../../crypto/key.js';
 import { now as nowMs, nowSeconds } from '../../util/clock.js';
 import type { CachedCredential, TimeOffset } from '../ccache/index.js';
 import {
+  KDC_OPT_CANONICALIZE,
   KDC_OPT_FORWARDABLE,
   KDC_OPT_PROXIABLE,
   KDC_OPT_RENEWABLE,
@@ -38,7 +39,7 @@ import { decodeChecksum, type PaData } from '../messages/common.js';
 import { decodeAsRep, decodeEncKdcRepPart, type EncKdcRepPart } from '../messages/kdc-rep.js';
 import { encodeAsReq, type KdcReqBody } from '../messages/kdc-req.js';
 import { decodeEtypeInfo2, decodeMethodData, type EtypeInfo2Entry } from '../messages/padata.js';
-import { NT_PRINCIPAL, NT_SRV_INST, type Principal, unparsePrincipal } from '../principal.js';
+import { NT_ENTERPRISE, NT_PRINCIPAL, NT_SRV_INST, type Principal, unparsePrincipal } from '../principal.js';
 import { trace } from '../trace.js';
 import {
   credentialFromReply,
@@ -50,6 +51,7 @@ import {
 } from './common.js';
 import { krb5Error } from './errors.js';
 import { exchange, kdcError } from './exchange.js';
+import { type ExpiryTimes, expiryTimes } from './expiry.js';
 import type { KdcClientSettings } from './settings.js';
 import { type KdcTransport, networkTransport } from './transport.js';
 import { verifyKdcReply } from './verify.js';
@@ -78,6 +80,12 @@ export interface InitialCredentialsRequest {
   readonly proxiable?: boolean;
   /** Default: krbtgt/REALM@REALM. */
   readonly server?: Principal;
+  /**
+   * RFC 6806 name canonicalization (MIT kinit -C, libdefaults canonicalize): the KDC may answer
+   * with another client name or realm (an enterprise name resolved, a realm's case corrected),
+   * and the credential carries the name the KDC answered with. Default: libdefaults canonicalize.
+   */
+  readonly canonicalize?: boolean;
 }
 
 export interface InitialCredentials {
@@ -91,6 +99,8 @@ export interface InitialCredentials {
    * `fast_avail` cache config, so MIT's tools armor later requests with this TGT.
    */
   readonly fastAvail: boolean;
+  /** Password and account expiry announced by the KDC (Active Directory's LastReq). */
+  readonly expiry: ExpiryTimes;
 }
 
 type KeyChoice = { key: Key; salt?: string; s2kparams?: Uint8Array };
@@ -119,7 +129,11 @@ export async function getInitialCredentials(req: InitialCredentialsRequest): Pro
   if (req.proxiable ?? s.proxiable) kdcOptions |= KDC_OPT_PROXIABLE;
   // As MIT's kinit: renewable when a renew lifetime is asked for, else renewable-ok.
   kdcOptions |= renew > 0 ? KDC_OPT_RENEWABLE : KDC_OPT_RENEWABLE_OK;
+  const canonicalize = req.canonicalize ?? s.canonicalize;
+  if (canonicalize) kdcOptions |= KDC_OPT_CANONICALIZE;
   kdcOptions >>>= 0;
+  // RFC 6806 5: an enterprise name travels as NT-ENTERPRISE, its one component "user@suffix".
+  const cnameType = client.nameType === NT_ENTERPRISE ? NT_ENTERPRISE : NT_PRINCIPAL;
 
   let offset = 0;
   let padata: PaData[] | undefined;
@@ -129,7 +143,7 @@ export async function getInitialCredentials(req: InitialCredentialsRequest): Pro
     const start = nowSeconds() + offset;
     const body: KdcReqBody = {
       kdcOptions,
-      cname: { nameType: NT_PRINCIPAL, components: client.components },
+      cname: { nameType: cnameType, components: client.components },
       realm,
       sname: { nameType: server.nameType, components: server.components },
       till: lifetime > 0 ? start + lifetime : 0,
@@ -186,6 +200,7 @@ export async function getInitialCredentials(req: InitialCredentialsRequest): Pro
         now,
         clockskew: s.clockskew,
         timeSync: true,
+        canonicalize: canonicalize || cnameType === NT_ENTERPRISE,
       });
       fastAvail = verifyEncPaRep(enc, key, encoded);
     } finally {
@@ -195,10 +210,11 @@ export async function getInitialCredentials(req: InitialCredentialsRequest): Pro
     trace(`Decrypted AS reply; session key is: ${traceEnctype(enc.key.enctype)}`);
     const kdcTimeOffset = { seconds: enc.authtime - Math.floor(nowMs() / 1000), microseconds: 0 };
     return {
-      credential: credentialFromReply(client, rep, enc, answer.reply),
+      credential: credentialFromReply(client, rep, enc, answer.reply, canonicalize),
       kdcTimeOffset,
       paType: padata ? PA_ENC_TIMESTAMP : undefined,
       fastAvail,
+      expiry: expiryTimes(enc),
     };
   }
   throw krb5Error('KRB5_GET_IN_TKT_LOOP', 'Looping detected inside krb5_get_in_tkt');

@@ -89,16 +89,21 @@ export function rawTicket(replyBytes: Uint8Array, rep: KdcRep): Uint8Array {
   }
 }
 
-/** krb5_creds from a verified reply (MIT stash_as_reply / the TGS equivalent). */
+/**
+ * krb5_creds from a verified reply (MIT stash_as_reply / the TGS equivalent). With
+ * `canonicalized` (RFC 6806: the request set canonicalize) the client is the name the KDC
+ * answered with, as MIT stores it; otherwise the name asked for, whose realm the reply kept.
+ */
 export function credentialFromReply(
   client: Principal,
   rep: KdcRep,
   enc: EncKdcRepPart,
   replyBytes: Uint8Array,
+  canonicalized = false,
 ): CachedCredential {
+  const answered = principal(rep.cname, rep.crealm);
   return Object.freeze({
-    client:
-      principal(rep.cname, rep.crealm).realm === client.realm ? client : principal(rep.cname, rep.crealm),
+    client: !canonicalized && answered.realm === client.realm ? client : answered,
     server: principal(enc.sname, enc.srealm),
     key: enc.key,
     authtime: enc.authtime,

@@ -22,7 +22,10 @@ export function clientConfigFromProfile(profile: Profile): ClientConfig {
   const lib = (name: string) => profile.getString('libdefaults', name);
   return Object.freeze({
     profile,
-    settings: settingsFromProfile((...names) => profile.getValues(...names)),
+    settings: settingsFromProfile(
+      (...names) => profile.getValues(...names),
+      () => profile.subsectionNames('realms'),
+    ),
     ccacheDefaults: { defaultCcacheName: lib('default_ccache_name') },
     keytabDefaults: {
       defaultKeytabName: lib('default_keytab_name'),

@@ -23,6 +23,10 @@ export interface KdcClientSettings extends NetworkSettings {
   readonly renewLifetime: number;
   readonly forwardable: boolean;
   readonly proxiable: boolean;
+  /** libdefaults canonicalize (MIT default false): RFC 6806 canonicalization in AS requests. */
+  readonly canonicalize: boolean;
+  /** `[capaths] CLIENT = { SERVER = ... }`: the configured realm path (./realm-path.ts). */
+  capaths(client: string, server: string): readonly string[];
 }
 
 /** A profile lookup: the values of `section` `path...` in file order (first file wins). */
@@ -45,8 +49,17 @@ function duration(v: string | undefined, dflt: number): number {
   return parseDuration(v) ?? dflt;
 }
 
-/** Reads the client's relations, with MIT's defaults for those that are absent. */
-export function settingsFromProfile(values: ProfileValues): KdcClientSettings {
+/**
+ * Reads the client's relations, with MIT's defaults for those that are absent. `realmNames`
+ * lists the subsections of [realms]: a realm typed in another case than krb5.conf spells it
+ * (`alice@ad.example.test`) finds the KDCs of the realm that matches it without regard to case,
+ * as MIT finds an Active Directory domain's KDCs through DNS SRV records, whose names are
+ * case-insensitive (docs/active-directory.md). An exact match always wins.
+ */
+export function settingsFromProfile(
+  values: ProfileValues,
+  realmNames: () => readonly string[] = () => [],
+): KdcClientSettings {
   const lib = (name: string): string | undefined => values('libdefaults', name)[0];
   const permitted = parseEnctypeList(lib('permitted_enctypes') ?? DEFAULT_ENCTYPES);
   // MIT filters the request lists by permitted_enctypes (krb5_get_tgs_ktypes / get_permitted).
@@ -63,9 +76,17 @@ export function settingsFromProfile(values: ProfileValues): KdcClientSettings {
     renewLifetime: duration(lib('renew_lifetime'), 0),
     forwardable: bool(lib('forwardable'), false),
     proxiable: bool(lib('proxiable'), false),
+    canonicalize: bool(lib('canonicalize'), false),
     // MIT's default is true (DEFAULT_LOOKUP_KDC); dns_fallback is the older name.
     dnsLookupKdc: bool(lib('dns_lookup_kdc') ?? lib('dns_fallback'), true),
     udpPreferenceLimit: Number.isInteger(udp) && udp > 0 ? udp : DEFAULT_UDP_PREFERENCE_LIMIT,
-    kdcLines: (realm: string) => values('realms', realm, 'kdc'),
+    capaths: (client: string, server: string) => values('capaths', client, server),
+    kdcLines: (realm: string) => {
+      const exact = values('realms', realm, 'kdc');
+      if (exact.length > 0) return exact;
+      const folded = realm.toUpperCase();
+      const other = realmNames().find((r) => r !== realm && r.toUpperCase() === folded);
+      return other === undefined ? exact : values('realms', other, 'kdc');
+    },
   });
 }

@@ -1,9 +1,10 @@
 /**
- * The TGS exchange (RFC 4120 3.3) as MIT's krb5_get_credentials does it for one realm: reuse a
+ * The TGS exchange (RFC 4120 3.3) as MIT's krb5_get_credentials does it: reuse a
  * valid cached ticket; else a TGS-REQ whose PA-TGS-REQ carries an AP-REQ with the TGT and an
  * authenticator (key usage 7) holding a fresh subkey and a checksum over the req-body (usage 6);
  * the reply decrypted with the subkey (usage 9) or, failing that, the TGT session key (usage 8),
- * checked as MIT checks it, and stored in the ccache.
+ * checked as MIT checks it, and stored in the ccache. A service in another realm is reached
+ * through cross-realm TGTs (./cross-realm.ts).
  */
 import { checksumTypeForEnctype, decrypt, encrypt, makeChecksum, randomKey } from '../../crypto/index.js';
 import type { Key } from '../../crypto/key.js';
@@ -28,12 +29,14 @@ import {
 } from '../constants/key-usages.js';
 import { PA_TGS_REQ } from '../constants/padata-types.js';
 import { encodeApReq, encodeAuthenticator } from '../messages/ap.js';
+import type { PaData } from '../messages/common.js';
 import { decodeEncKdcRepPart, decodeTgsRep, type EncKdcRepPart } from '../messages/kdc-rep.js';
 import { encodeKdcReqBody, encodeTgsReq, type KdcReqBody } from '../messages/kdc-req.js';
 import { decodeTicket } from '../messages/ticket.js';
 import { NT_SRV_INST, type Principal, unparsePrincipal } from '../principal.js';
 import { trace } from '../trace.js';
 import { credentialFromReply, newNonce, traceEnctype, traceEnctypes } from './common.js';
+import { crossRealmTgt } from './cross-realm.js';
 import { krb5Error, traceCode } from './errors.js';
 import { exchange, kdcError } from './exchange.js';
 import type { KdcClientSettings } from './settings.js';
@@ -56,6 +59,12 @@ export interface TgsRequest {
   readonly exactOptions?: boolean;
   /** KDC time minus ours in seconds, from the ccache header (MIT applies it to authenticators). */
   readonly timeOffset?: number;
+  /** Padata after PA-TGS-REQ (MS-SFU's PA-FOR-USER), built with the TGT's session key. */
+  readonly extraPadata?: (tgtSessionKey: Key) => readonly PaData[];
+  /** additional-tickets (RFC 4120 5.4.1): the S4U2Proxy evidence ticket, as encoded. */
+  readonly additionalTickets?: readonly Uint8Array[];
+  /** The client the ticket is for when it is not the TGT's (S4U: the user). */
+  readonly forClient?: Principal;
 }
 
 /** One TGS exchange with the TGT; nothing is cached. */
@@ -77,6 +86,7 @@ export async function tgsExchange(req: TgsRequest): Promise<CachedCredential> {
     till: tgt.endtime,
     nonce: newNonce(),
     etype: etypes,
+    additionalTickets: req.additionalTickets?.map((t) => decodeTicket(t)),
   };
   const subkey = randomKey(tgt.key.enctype);
   trace(`Generated subkey for TGS request: ${traceEnctype(subkey.enctype)}`);
@@ -86,23 +96,26 @@ export async function tgsExchange(req: TgsRequest): Promise<CachedCredential> {
       padataType: PA_TGS_REQ,
       padataValue: tgsApReq(tgt, subkey, encodeKdcReqBody(body), req.timeOffset ?? 0),
     },
+    ...(req.extraPadata?.(tgt.key) ?? []),
   ];
   const answer = await exchange(transport, server.realm, encodeTgsReq({ padata, reqBody: body }));
   if ('error' in answer) throw kdcError(answer.error);
   const rep = decodeTgsRep(answer.reply);
   const enc = decryptTgsRep(rep.encPart.cipher, subkey, tgt.key);
+  const forClient = req.forClient ?? client;
   verifyKdcReply(rep, enc, {
     request: body,
-    client,
+    client: forClient,
     server,
     now: nowSeconds(),
     clockskew: settings.clockskew,
     timeSync: false,
+    referral: (body.kdcOptions & KDC_OPT_CANONICALIZE) !== 0,
   });
   trace(
     `TGS reply is for ${unparsePrincipal(client)} -> ${unparsePrincipal(server)} with session key ${traceEnctype(enc.key.enctype)}`,
   );
-  return credentialFromReply(client, rep, enc, answer.reply);
+  return credentialFromReply(forClient, rep, enc, answer.reply);
 }
 
 /** The AP-REQ of PA-TGS-REQ (RFC 4120 5.4.1, 7.5.1 usages 6 and 7). */
@@ -194,6 +207,16 @@ async function cacheTimeOffset(ccache: CredentialCache): Promise<number> {
   }
 }
 
+/** MIT's KRB5_REFERRAL_MAXHOPS. */
+const MAX_REFERRAL_HOPS = 10;
+
+/** A TGT for another realm where a service ticket was asked for. */
+function isReferral(cred: CachedCredential, asked: Principal): boolean {
+  const s = cred.server;
+  const tgs = (p: Principal) => p.components.length === 2 && p.components[0] === 'krbtgt';
+  return tgs(s) && !tgs(asked) && s.components[1] !== s.realm;
+}
+
 /** krb5_get_credentials: a valid cached ticket for `server`, else one from the KDC, stored. */
 export async function getServiceCredentials(req: ServiceCredentialsRequest): Promise<CachedCredential> {
   const { ccache, server } = req;
@@ -220,15 +243,41 @@ export async function getServiceCredentials(req: ServiceCredentialsRequest): Pro
       );
     }
   }
-  const tgt = await getTgt(ccache, at);
+  const own = await getTgt(ccache, at);
   const timeOffset = await cacheTimeOffset(ccache);
-  const cred = await tgsExchange({
+  // A service in another realm: a cross-realm TGT for its realm first (./cross-realm.ts).
+  const tgt =
+    server.realm === client.realm
+      ? own
+      : await crossRealmTgt({
+          ccache,
+          tgt: own,
+          serverRealm: server.realm,
+          settings: req.settings,
+          transport: req.transport,
+          timeOffset,
+          at,
+        });
+  let cred = await tgsExchange({
     tgt,
     server,
     settings: req.settings,
     transport: req.transport,
     timeOffset,
   });
+  // RFC 6806 8: a referral TGT krbtgt/OTHER@THIS instead of the ticket; ask OTHER, with it.
+  for (let hops = 0; isReferral(cred, server); hops++) {
+    if (hops >= MAX_REFERRAL_HOPS) throw krb5Error('KRB5_KDCREP_MODIFIED', 'Too many referrals');
+    const next: Principal = { ...server, realm: cred.server.components[1] };
+    trace(`Following referral TGT ${unparsePrincipal(cred.server)} to ${unparsePrincipal(next)}`);
+    cred = await tgsExchange({
+      tgt: cred,
+      server: next,
+      settings: req.settings,
+      transport: req.transport,
+      timeOffset,
+    });
+  }
   if (req.store !== false) {
     trace(`Storing ${unparsePrincipal(client)} -> ${unparsePrincipal(server)} in ${ccache.name}`);
     await ccache.store(cred);

@@ -25,6 +25,17 @@ export interface VerifyExpectations {
   readonly clockskew: number;
   /** MIT's kdc_timesync (on by default): record the KDC's time instead of failing on skew. */
   readonly timeSync: boolean;
+  /**
+   * The request asked for canonicalization (or named an enterprise principal): MIT's
+   * verify_as_reply then lets the client and server names change as long as a TGT was asked
+   * for and a TGT came back (RFC 6806 5-6).
+   */
+  readonly canonicalize?: boolean;
+  /**
+   * A TGS request with canonicalize for a service (not a TGT): the KDC may answer with a referral,
+   * a TGT for another realm, krbtgt/OTHER@THIS (RFC 6806 8; MIT get_creds.c step_referrals).
+   */
+  readonly referral?: boolean;
 }
 
 const modified = (what: string) =>
@@ -35,9 +46,18 @@ export function verifyKdcReply(rep: KdcRep, enc: EncKdcRepPart, x: VerifyExpecta
   const cname = joinName(rep.cname, rep.crealm);
   const sname = joinName(enc.sname, enc.srealm);
   const tname = joinName(rep.ticket.sname, rep.ticket.realm);
-  if (!principalEquals(cname, x.client)) modifiedName('client', cname, x.client);
-  if (!principalEquals(sname, x.server)) modifiedName('server', sname, x.server);
-  if (!principalEquals(tname, x.server)) modifiedName('ticket server', tname, x.server);
+  const referralOk =
+    x.referral === true &&
+    !isTgsName(x.server) &&
+    isTgsName(sname) &&
+    sname.realm === x.server.realm &&
+    sname.components[1] !== sname.realm;
+  const canonOk = referralOk || (x.canonicalize === true && isTgsName(x.server) && isTgsName(sname));
+  if (!canonOk) {
+    if (!principalEquals(cname, x.client)) modifiedName('client', cname, x.client);
+    if (!principalEquals(sname, x.server)) modifiedName('server', sname, x.server);
+  }
+  if (!principalEquals(tname, sname)) modifiedName('ticket server', tname, sname);
   if (enc.nonce !== req.nonce) throw modified('nonce');
   if (!req.etype.includes(enc.key.enctype)) {
     throw krb5Error(
@@ -65,6 +85,11 @@ export function verifyKdcReply(rep: KdcRep, enc: EncKdcRepPart, x: VerifyExpecta
   if (!(req.kdcOptions & KDC_OPT_POSTDATED) && !x.timeSync && Math.abs(starttime - x.now) > x.clockskew) {
     throw krb5Error('KRB5_KDCREP_SKEW');
   }
+}
+
+/** krbtgt/R@R' (MIT IS_TGS_PRINC: two components, the first "krbtgt"). */
+function isTgsName(p: Principal): boolean {
+  return p.components.length === 2 && p.components[0] === 'krbtgt';
 }
 
 function modifiedName(which: string, got: Principal, want: Principal): never {

@@ -31,6 +31,16 @@ export interface PrincipalEntry {
   readonly maxRenewableLife: number;
 }
 
+/** krbtgt/REALM@OTHER: the key another realm shares with this one to send its clients here. */
+export function isIncomingTrust(p: Principal, realm: string): boolean {
+  return (
+    p.components.length === 2 &&
+    p.components[0] === 'krbtgt' &&
+    p.components[1] === realm &&
+    p.realm !== realm
+  );
+}
+
 export const DB_FORMAT = 'gssapi-ts-kdc-db';
 export const DB_VERSION = 1;
 
@@ -66,9 +76,13 @@ export class PrincipalDb {
     this.#file = file;
   }
 
-  /** The entry for a principal of this realm, or undefined (MIT: KRB5_KDB_NOENTRY). */
+  /**
+   * The entry for a principal of this realm, or of an incoming trust (krbtgt/THIS@OTHER, which a
+   * realm's database holds to honour OTHER's cross-realm TGTs, as MIT's does); else undefined
+   * (MIT: KRB5_KDB_NOENTRY).
+   */
   get(p: Principal): PrincipalEntry | undefined {
-    if (p.realm !== this.realm) return undefined;
+    if (p.realm !== this.realm && !isIncomingTrust(p, this.realm)) return undefined;
     return this.#entries.get(unparsePrincipal(p));
   }
 

@@ -8,7 +8,7 @@ import { now as clockNow } from '../../util/clock.js';
 import { writeKeytab } from '../keytab/index.js';
 import { NT_SRV_INST, parsePrincipal, unparsePrincipal } from '../principal.js';
 import type { KdcContext } from './context.js';
-import { PrincipalDb, type PrincipalEntry } from './db.js';
+import { isIncomingTrust, PrincipalDb, type PrincipalEntry } from './db.js';
 import { KDC_ENCTYPES, passwordKeys, randomKeys } from './keys.js';
 import { type Krb5ConfOptions, krb5ConfText } from './krb5conf.js';
 import { listen } from './net.js';
@@ -19,7 +19,11 @@ import { kdcHandler } from './service.js';
  * docs/kdc.md).
  */
 export interface KdcPrincipalSpec {
-  /** `name`, `service/host`, or with `@REALM` (which must be the KDC's realm). */
+  /**
+   * `name`, `service/host`, or with `@REALM` (which must be the KDC's realm). Cross-realm trust
+   * (docs/kdc.md): `krbtgt/OTHER` lets this realm's clients into OTHER, `krbtgt/THIS@OTHER` lets
+   * OTHER's clients in; both realms need the principal with the same password.
+   */
   readonly name: string;
   /** A password principal (keys by string-to-key); without it, random keys (a service). */
   readonly password?: string;
@@ -200,7 +204,8 @@ function enctypeList(list: readonly (number | string)[] | undefined): number[] |
 function makeEntry(realm: string, spec: KdcPrincipalSpec, old: PrincipalEntry | undefined): PrincipalEntry {
   const isTgs = /^krbtgt\//.test(spec.name);
   const principal = parsePrincipal(spec.name, realm, isTgs ? NT_SRV_INST : undefined);
-  if (principal.realm !== realm) throw new Error(`principal '${spec.name}' is not in realm ${realm}`);
+  if (principal.realm !== realm && !isIncomingTrust(principal, realm))
+    throw new Error(`principal '${spec.name}' is not in realm ${realm}`);
   const kvno = old ? Math.max(...old.keys.map((k) => k.kvno)) + 1 : 1;
   const enctypes = enctypeList(spec.enctypes) ?? KDC_ENCTYPES;
   const keys =

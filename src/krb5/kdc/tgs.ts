@@ -1,6 +1,7 @@
 /**
  * The TGS exchange (RFC 4120 3.3, 5.4.1-2): the AP-REQ in PA-TGS-REQ is checked as MIT's
- * kdc_process_tgs_req does (TGT decrypted with the krbtgt key, authenticator with the session key
+ * kdc_process_tgs_req does (TGT decrypted with the krbtgt key, ours or an incoming trust's, and
+ * the authenticator with the session key
  * and usage 7, client names matched, skew, keyed checksum over the req-body with usage 6), then the
  * options (tgs_policy.c check_tgs_opts) and the new ticket. The reply is encrypted in the
  * authenticator subkey (usage 9) when there is one, else the TGT session key (usage 8).
@@ -43,6 +44,7 @@ import { principal } from '../messages/common.js';
 import { decodeEncTicketPart, type EncTicketPart } from '../messages/ticket.js';
 import { principalEquals } from '../principal.js';
 import type { KdcContext } from './context.js';
+import { isIncomingTrust } from './db.js';
 import { refuse } from './errors.js';
 import { selectSessionEnctype, ticketEndTime, ticketFlags, ticketRenewTill } from './policy.js';
 import { issueTicket } from './ticket.js';
@@ -196,7 +198,12 @@ function verifyApReq(
   }
   const tkt = apReq.ticket;
   const tgs = ctx.db.get(principal(tkt.sname, tkt.realm));
-  if (!tgs || !principalEquals(tgs.principal, ctx.tgsPrincipal)) refuse(KRB_AP_ERR_NOT_US, 'PROCESS_TGS');
+  // Our own TGT, or another realm's cross-realm TGT to us (krbtgt/THIS@OTHER).
+  if (
+    !tgs ||
+    !(principalEquals(tgs.principal, ctx.tgsPrincipal) || isIncomingTrust(tgs.principal, ctx.realm))
+  )
+    refuse(KRB_AP_ERR_NOT_US, 'PROCESS_TGS');
   const keys = tgs.keys.filter(
     (k) => k.enctype === tkt.encPart.etype && (tkt.encPart.kvno === undefined || k.kvno === tkt.encPart.kvno),
   );

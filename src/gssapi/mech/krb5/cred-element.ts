@@ -2,7 +2,7 @@
  * The Kerberos mechanism's credential elements: what a Credentials handle holds for each usage
  * (a ccache to initiate from, a keytab to accept with), and MIT's acceptor-name matching.
  */
-import type { CredentialCache } from '../../../krb5/ccache/index.js';
+import type { CachedCredential, CredentialCache } from '../../../krb5/ccache/index.js';
 import { type Principal, principalEquals } from '../../../krb5/principal.js';
 import { loadProfile } from '../../../krb5/profile-view.js';
 import type { ReplayCache } from '../../../krb5/rcache/replay-cache.js';
@@ -18,6 +18,13 @@ export interface InitiatorSide {
   readonly clientKeytabName?: string;
   /** True for private caches (password, delegated): MIT destroys them with the credential. */
   readonly ownsCcache?: boolean;
+  /** Password expiry announced in the AS reply that filled this credential, seconds. */
+  passwordExpiration?: number;
+  /**
+   * Impersonation (MIT gss_acquire_cred_impersonate_name): the service's own ccache and the
+   * S4U2Self evidence ticket; tickets to other services come by S4U2Proxy.
+   */
+  readonly s4u?: { readonly serviceCcache: CredentialCache; readonly evidence: CachedCredential };
 }
 
 export interface AcceptorSide {

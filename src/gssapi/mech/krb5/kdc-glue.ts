@@ -6,6 +6,8 @@
 import { statSync } from 'node:fs';
 import type { CachedCredential, CredentialCache } from '../../../krb5/ccache/index.js';
 import { getInitialCredentials } from '../../../krb5/kdc-client/as.js';
+import type { ExpiryTimes } from '../../../krb5/kdc-client/expiry.js';
+import { getS4U2ProxyTicket, getS4U2SelfTicket } from '../../../krb5/kdc-client/s4u.js';
 import type { KdcClientSettings } from '../../../krb5/kdc-client/settings.js';
 import { getForwardedTgt as fetchForwardedTgt, getServiceCredentials } from '../../../krb5/kdc-client/tgs.js';
 import { type Keytab, readKeytab } from '../../../krb5/keytab/index.js';
@@ -31,18 +33,20 @@ function tgtPrincipal(realm: string): Principal {
   return { nameType: NT_SRV_INST, components: ['krbtgt', realm], realm };
 }
 
+/** A TGT by the AS exchange, with the password expiry the KDC announced (AD's LastReq). */
 export async function getInitialTgt(
   client: Principal,
-  how: { password?: string; keytab?: Keytab; lifetime?: number },
-): Promise<CachedCredential> {
+  how: { password?: string; keytab?: Keytab; lifetime?: number; canonicalize?: boolean },
+): Promise<{ credential: CachedCredential; expiry: ExpiryTimes }> {
   const r = await getInitialCredentials({
     client,
     password: how.password,
     keytab: how.keytab,
     settings: kdcSettings(),
     lifetime: how.lifetime,
+    canonicalize: how.canonicalize,
   });
-  return r.credential;
+  return { credential: r.credential, expiry: r.expiry };
 }
 
 /**
@@ -71,6 +75,17 @@ export async function getServiceCredential(
   usable.sort((a, b) => wanted.indexOf(a.key.enctype) - wanted.indexOf(b.key.enctype));
   const cached = usable[0];
   if (cached) return cached;
+  if (side.s4u) {
+    // An impersonated user (MS-SFU): the service asks for the user's ticket with its own TGT.
+    const cred = await getS4U2ProxyTicket({
+      ccache: side.s4u.serviceCcache,
+      settings,
+      evidence: side.s4u.evidence,
+      target,
+    });
+    await side.ccache.store(cred);
+    return cred;
+  }
   await ensureTgt(side);
   return getServiceCredentials({ ccache: side.ccache, server: target, settings, cached: false });
 }
@@ -119,7 +134,7 @@ async function ensureTgt(side: InitiatorSide): Promise<void> {
     return;
   }
   if (!kt.entries.some((e) => principalEquals(e.principal, client))) return;
-  const tgt = await getInitialTgt(client, { keytab: kt });
+  const { credential: tgt } = await getInitialTgt(client, { keytab: kt });
   await side.ccache.initialize(tgt.client);
   await side.ccache.store(tgt);
   side.expire = tgt.endtime;
@@ -130,4 +145,13 @@ export async function getForwardedTgt(side: InitiatorSide): Promise<CachedCreden
   const settings = kdcSettings();
   // make_gss_checksum calls krb5_fwd_tgt_creds with forwardable = 1.
   return fetchForwardedTgt({ ccache: side.ccache, settings, forwardable: true });
+}
+
+/**
+ * S4U2Self for `user` with the service's TGT (its ccache, filled from its client keytab when
+ * empty, as for any initiator): the evidence ticket, user -> service.
+ */
+export async function getS4U2Self(service: InitiatorSide, user: Principal): Promise<CachedCredential> {
+  await ensureTgt(service);
+  return getS4U2SelfTicket({ ccache: service.ccache, settings: kdcSettings(), user });
 }

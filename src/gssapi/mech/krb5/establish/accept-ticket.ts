@@ -18,10 +18,20 @@ export interface DecryptedTicket {
   readonly encPart: EncTicketPart;
   /** The keytab entry's principal (MIT replaces the ticket's server with it). */
   readonly server: Principal;
+  /** The service key that decrypted it (the PAC's server signature is checked with it). */
+  readonly key: Key;
 }
+
+/** RFC 4757's enctype 23. */
+const ENCTYPE_ARCFOUR_HMAC = 23;
 
 function fail(minor: number, message: string): GssError {
   return new GssError(GSS_S_FAILURE, minor, message);
+}
+
+/** The key as tryKey used it: the keytab's own object when the enctype is the same. */
+function asEnctype(key: Key, etype: number): Key {
+  return key.enctype === etype ? key : { enctype: etype, keyvalue: key.keyvalue };
 }
 
 /** krb5_decrypt_tkt_part: the ticket's part, or the MIT code of why not. */
@@ -62,6 +72,13 @@ export function decryptTicket(
   const ts = unparsePrincipal(tktServer);
   const kvno = ticket.encPart.kvno ?? 0;
   const etype = ticket.encPart.etype;
+  if (etype === ENCTYPE_ARCFOUR_HMAC) {
+    // Active Directory's default for SPNs on user accounts (docs/active-directory.md).
+    throw fail(
+      MINOR.KRB5_PROG_ETYPE_NOSUPP,
+      `Ticket for ${ts} is encrypted with arcfour-hmac (RC4), which is not supported: give the service account AES keys (msDS-SupportedEncryptionTypes 0x18) and export its keytab again`,
+    );
+  }
 
   if (explicit) {
     // try_one_princ + keytab_fetch_error + integrity_error
@@ -87,7 +104,7 @@ export function decryptTicket(
         ? fail(MINOR.KRB5KRB_AP_ERR_BAD_INTEGRITY, 'Cannot decrypt ticket using keytab key')
         : fail(MINOR.KRB5KRB_AP_ERR_NOT_US, 'Cannot decrypt ticket for another server');
     }
-    return { encPart, server: explicit };
+    return { encPart, server: explicit, key: asEnctype(entryKey, etype) };
   }
 
   // decrypt_try_server's keytab scan and iteration_error.
@@ -115,7 +132,7 @@ export function decryptTicket(
     }
     if (similar) {
       const encPart = tryKey(ticket, e.key, permitted);
-      if (typeof encPart !== 'number') return { encPart, server: e.principal };
+      if (typeof encPart !== 'number') return { encPart, server: e.principal, key: asEnctype(e.key, etype) };
     }
   }
   if (!foundServerMatch)

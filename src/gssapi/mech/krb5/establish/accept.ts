@@ -35,6 +35,7 @@ import {
 } from '../../../../krb5/messages/ap.js';
 import { principal } from '../../../../krb5/messages/common.js';
 import { encodeKrbError } from '../../../../krb5/messages/krb-error.js';
+import type { Pac } from '../../../../krb5/pac/index.js';
 import { type Principal, principalEquals } from '../../../../krb5/principal.js';
 import { loadProfile } from '../../../../krb5/profile-view.js';
 import { defaultReplayCache } from '../../../../krb5/rcache/default.js';
@@ -66,6 +67,7 @@ import { channelBindingsHash } from './bindings.js';
 import { CKSUMTYPE_KG_CB, parseGssChecksum } from './checksum.js';
 import { readEtypeNegotiation } from './etype-negotiation.js';
 import { readKrbCred } from './krb-cred.js';
+import { ticketPac } from './pac-check.js';
 
 /** Microsoft's mistaken krb5 OID, which MIT accepts (gss_mech_krb5_wrong). */
 const KRB5_WRONG_OID_BYTES = oidToBytes('1.2.840.48018.1.2.2');
@@ -76,6 +78,8 @@ export interface AcceptResult {
   readonly output: Uint8Array | undefined;
   /** The forwarded TGT the initiator delegated, if any. */
   readonly delegated: CachedCredential | undefined;
+  /** The ticket's PAC, verified (./pac-check.ts), when it has one. */
+  readonly pac: Pac | undefined;
 }
 
 /** The KRB-ERROR token MIT would send with a failure, keyed by the thrown error. */
@@ -158,7 +162,11 @@ async function acceptApReq(
   });
   const name = side.name;
   const explicit = name && name.service === undefined ? name.principal : undefined;
-  const { encPart: tkt, server } = decryptTicket(
+  const {
+    encPart: tkt,
+    server,
+    key: serviceKey,
+  } = decryptTicket(
     keytab,
     apReq.ticket,
     explicit,
@@ -206,6 +214,7 @@ async function acceptApReq(
     throw krb5Fail(MINOR.KRB5KRB_AP_ERR_SKEW, 'Clock skew too great');
   if (tkt.flags & TKT_FLG_INVALID)
     throw krb5Fail(MINOR.KRB5KRB_AP_ERR_TKT_INVALID, 'Ticket has invalid flag set');
+  const pac = ticketPac(tkt, serviceKey);
 
   // negotiate_etype: the subkey and session enctypes must be permitted; the acceptor's
   // preference order picks among them and the initiator's RFC 4537 list.
@@ -277,7 +286,7 @@ async function acceptApReq(
       true,
     ),
   };
-  if (!(flags & GSS_C_MUTUAL_FLAG)) return { state: base, output: undefined, delegated };
+  if (!(flags & GSS_C_MUTUAL_FLAG)) return { state: base, output: undefined, delegated, pac };
 
   // MIT generates an acceptor subkey for every CFX enctype (all of ours), of the negotiated type.
   const acceptorSubkey = randomKey(negotiated);
@@ -298,5 +307,6 @@ async function acceptApReq(
     state: { ...base, flags: flags | GSS_C_PROT_READY_FLAG, acceptorSubkey, sendSeq: BigInt(seqSend) },
     output: derBytes(initialContextTokenNode(TOK_ID_AP_REP, apRep, mech)),
     delegated,
+    pac,
   };
 }
