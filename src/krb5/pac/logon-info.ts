@@ -7,36 +7,57 @@ import { malformedPac } from './errors.js';
 import { NdrReader } from './ndr.js';
 import { type Sid, sidWithRid } from './sid.js';
 
-/** A SID and its SE_GROUP_* attributes (MS-PAC 2.2.1). */
+/** A SID with its SE_GROUP_* attributes (MS-PAC 2.2.1 KERB_SID_AND_ATTRIBUTES). */
 export interface SidAndAttributes {
+  /** The group's (or well-known) SID. */
   readonly sid: Sid;
+  /** SE_GROUP_* bits: 0x1 mandatory, 0x2 enabled by default, 0x4 enabled, ... */
   readonly attributes: number;
 }
 
+/** The PAC's LOGON_INFO buffer (MS-PAC 2.5, NDR KERB_VALIDATION_INFO): who the user is to AD. */
 export interface LogonInfo {
   /** FILETIMEs as Dates; undefined for 0 and for "never" (0x7FFFFFFFFFFFFFFF). */
   readonly logonTime?: Date;
+  /** When the logon expires (LogoffTime). */
   readonly logoffTime?: Date;
+  /** When the server must end the session (KickOffTime). */
   readonly kickOffTime?: Date;
+  /** When the password was last set. */
   readonly passwordLastSet?: Date;
+  /** The earliest time the user may change the password. */
   readonly passwordCanChange?: Date;
+  /** When the password expires. */
   readonly passwordMustChange?: Date;
   /** The account name (sAMAccountName). */
   readonly effectiveName: string;
+  /** The user's display name. */
   readonly fullName: string;
+  /** The logon script path. */
   readonly logonScript: string;
+  /** The roaming profile path. */
   readonly profilePath: string;
+  /** The home directory (UNC path). */
   readonly homeDirectory: string;
+  /** The drive letter the home directory is mapped to. */
   readonly homeDirectoryDrive: string;
+  /** Successful logons the DC counted. */
   readonly logonCount: number;
+  /** Failed password attempts the DC counted. */
   readonly badPasswordCount: number;
+  /** The user's RID in the logon domain. */
   readonly userId: number;
+  /** The primary group's RID (513, Domain Users, by default). */
   readonly primaryGroupId: number;
+  /** MS-PAC UserFlags (e.g. 0x20 NETLOGON_EXTRA_SIDS, 0x200 resource groups). */
   readonly userFlags: number;
+  /** The NetBIOS name of the DC that issued the PAC. */
   readonly logonServer: string;
   /** The NetBIOS domain name. */
   readonly logonDomainName: string;
+  /** The logon domain's SID. */
   readonly logonDomainId: Sid;
+  /** The account's UserAccountControl bits (MS-SAMR 2.2.1.12). */
   readonly userAccountControl: number;
   /** LogonDomainId + UserId. */
   readonly userSid: Sid;

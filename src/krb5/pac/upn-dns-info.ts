@@ -7,8 +7,11 @@ import { ERANGE, malformedPac } from './errors.js';
 import { decodeUtf16le } from './ndr.js';
 import { type Sid, sidFromParts } from './sid.js';
 
+/** The PAC's UPN_DNS_INFO buffer (MS-PAC 2.10). */
 export interface UpnDnsInfo {
+  /** The user principal name, e.g. `alice@ad.example.test`. */
   readonly upn: string;
+  /** The DNS name of the user's domain. */
   readonly dnsDomainName: string;
   /** U flag (1): the account has no UPN attribute; `upn` is the one AD made from its name. */
   readonly upnConstructed: boolean;
