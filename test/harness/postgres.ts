@@ -102,6 +102,13 @@ host all all 127.0.0.1/32 gss include_realm=0
   });
   try {
     await waitForPort(port, 20_000, () => child.exitCode !== null);
+    // The port opens before recovery ends ("the database system is starting up"): wait for the
+    // postmaster's own word that it accepts connections.
+    const end = Date.now() + 30_000;
+    while (!out.includes('ready to accept connections')) {
+      if (child.exitCode !== null || Date.now() > end) throw new Error('not ready to accept connections');
+      await new Promise((r) => setTimeout(r, 25));
+    }
   } catch (e) {
     child.kill('SIGKILL');
     throw new Error(`postgres did not start: ${(e as Error).message}\n${out}`);
