@@ -57,7 +57,7 @@ sends MSG (or the file MSG with -f) wrapped and encrypted, and verifies the retu
         kind: 'flag',
         long: 'spnego',
         mit: ['spnego'],
-        help: 'wrap the Kerberos tokens in SPNEGO (RFC 4178), as MIT gss-client -spnego',
+        help: 'use SPNEGO (RFC 4178) around Kerberos',
       },
       ccount: {
         kind: 'number',

@@ -39,7 +39,7 @@ describe('gss server at the descriptor limit', { skip: interopSkip() }, () => {
     ]) {
       assert.ok(r.stdout.includes(flag), flag);
     }
-    assert.match(r.stdout, /--max-token-size=BYTES +largest frame before authentication.*\(default 65536\)/);
+    assert.match(r.stdout, /--max-token-size=BYTES +largest frame before authentication .*\(default 65536\)/);
     assert.match(r.stdout, /--idle-timeout=SECONDS +close .*0: off.*\(default 0\)/);
   });
 
