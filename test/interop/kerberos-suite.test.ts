@@ -94,7 +94,7 @@ describe('npm kerberos 7.0.0 test suite against gssapi-ts/kerberos', { skip: ski
       assert.fail(`mocha printed no JSON report (exit ${r.code}):\n${r.stdout}\n${r.stderr}`);
     }
     const failed = report.failures.map((f) => `${f.fullTitle}: ${f.err.message}`).join('\n');
-    assert.equal(report.stats.failures, 0, `${failed}\n--- apache error log:\n${apache.log()}`);
+    assert.equal(report.stats.failures, 0, `${failed}\n--- apache error log:\n${apache.errorLog()}`);
     assert.equal(report.stats.pending, 0);
     assert.equal(report.stats.tests, 24);
     assert.equal(report.stats.passes, 24);
