@@ -12,6 +12,7 @@ import { Credentials } from '../../src/gssapi/creds/creds.js';
 import { Name } from '../../src/gssapi/names/names.js';
 import { fromHex, toHex } from '../../src/util/bytes.js';
 import { interopSkip, MIT_BIN, type Realm, startRealm } from '../harness/realm.js';
+import { preserveEnv } from '../harness/realm-env.js';
 import { startMitPeer } from './context-peer.js';
 
 const ENV_KEYS = [
@@ -48,16 +49,13 @@ interface Case {
 
 describe('acquiring credentials, as MIT', { skip: interopSkip() }, () => {
   let realm: Realm;
-  const saved: Record<string, string | undefined> = {};
+  let restoreEnv = () => {};
   before(async () => {
     realm = await startRealm();
-    for (const k of ENV_KEYS) saved[k] = process.env[k];
+    restoreEnv = preserveEnv();
   });
   after(async () => {
-    for (const k of ENV_KEYS) {
-      if (saved[k] === undefined) delete process.env[k];
-      else process.env[k] = saved[k];
-    }
+    restoreEnv();
     await realm?.stop();
   });
 

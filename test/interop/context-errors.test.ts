@@ -20,9 +20,8 @@ import { decodeApReq, encodeApReq } from '../../src/krb5/messages/ap.js';
 import { fromHex, toHex } from '../../src/util/bytes.js';
 import { setClockOffset } from '../../src/util/clock.js';
 import { AES_ENCTYPES, interopSkip, MIT_BIN, type Realm, startRealm } from '../harness/realm.js';
+import { adoptRealmEnv } from '../harness/realm-env.js';
 import { type MitPeer, startMitPeer } from './context-peer.js';
-
-const ENV_KEYS = ['KRB5_CONFIG', 'KRB5CCNAME', 'KRB5_KTNAME', 'KRB5_KDC_PROFILE', 'KRB5RCACHEDIR'] as const;
 
 interface Outcome {
   major: number;
@@ -32,22 +31,16 @@ interface Outcome {
 describe('context establishment failures, as MIT', { skip: interopSkip() }, () => {
   let realm: Realm;
   let initiator: MitPeer;
-  const saved: Record<string, string | undefined> = {};
+  let restoreEnv = () => {};
 
   before(async () => {
     realm = await startRealm();
-    for (const k of ENV_KEYS) {
-      saved[k] = process.env[k];
-      process.env[k] = realm.env[k];
-    }
+    restoreEnv = adoptRealmEnv(realm.env);
     initiator = startMitPeer(realm.env);
   });
   after(async () => {
     await initiator?.close();
-    for (const k of ENV_KEYS) {
-      if (saved[k] === undefined) delete process.env[k];
-      else process.env[k] = saved[k];
-    }
+    restoreEnv();
     setClockOffset(0);
     await realm?.stop();
   });

@@ -30,6 +30,7 @@ import { readKeytab } from '../../src/krb5/keytab/index.js';
 import { decodeApReq, decodeAuthenticator } from '../../src/krb5/messages/ap.js';
 import { fromHex, toHex, utf8 } from '../../src/util/bytes.js';
 import { AES_ENCTYPES, interopSkip, MIT_BIN, type Realm, startRealm } from '../harness/realm.js';
+import { adoptRealmEnv } from '../harness/realm-env.js';
 import { type MitPeer, startMitPeer } from './context-peer.js';
 
 const ENCTYPE_NUMBERS: Record<string, number> = {
@@ -38,27 +39,19 @@ const ENCTYPE_NUMBERS: Record<string, number> = {
   'aes256-cts-hmac-sha384-192': 20,
   'aes128-cts-hmac-sha256-128': 19,
 };
-const ENV_KEYS = ['KRB5_CONFIG', 'KRB5CCNAME', 'KRB5_KTNAME', 'KRB5_KDC_PROFILE', 'KRB5RCACHEDIR'] as const;
-
 describe('context establishment with MIT krb5', { skip: interopSkip() }, () => {
   let realm: Realm;
   let peer: MitPeer;
-  const saved: Record<string, string | undefined> = {};
+  let restoreEnv = () => {};
 
   before(async () => {
     realm = await startRealm();
-    for (const k of ENV_KEYS) {
-      saved[k] = process.env[k];
-      process.env[k] = realm.env[k];
-    }
+    restoreEnv = adoptRealmEnv(realm.env);
     peer = startMitPeer(realm.env);
   });
   after(async () => {
     await peer?.close();
-    for (const k of ENV_KEYS) {
-      if (saved[k] === undefined) delete process.env[k];
-      else process.env[k] = saved[k];
-    }
+    restoreEnv();
     await realm?.stop();
   });
 

@@ -17,8 +17,8 @@ import { Name } from '../../src/gssapi/names/names.js';
 import { type Kdc, startKdc } from '../../src/krb5/kdc/index.js';
 import { gss } from '../harness/heimdal.js';
 import { execAsync, interopSkip, MIT_BIN, type Realm, startRealm } from '../harness/realm.js';
+import { preserveEnv } from '../harness/realm-env.js';
 
-const ENV_KEYS = ['KRB5_CONFIG', 'KRB5CCNAME', 'KRB5_KTNAME', 'KRB5_CLIENT_KTNAME'] as const;
 const TRUST_PASSWORD = 'cross-Realm-Secret-1';
 
 function clientConf(
@@ -53,7 +53,7 @@ function listed(klist: string): string[] {
 describe('cross-realm through the TGS path (two MIT realms)', { skip: interopSkip() }, () => {
   let a: Realm;
   let b: Realm;
-  const saved: Record<string, string | undefined> = {};
+  let restoreEnv = () => {};
   let n = 0;
 
   before(async () => {
@@ -64,13 +64,10 @@ describe('cross-realm through the TGS path (two MIT realms)', { skip: interopSki
     b.kadmin(`ktadd -k ${b.dir}/svc.keytab gsstest/svc.b.test`);
     // The trust: the same password, so the same keys (the salt is the principal's realm and name).
     for (const r of [a, b]) r.kadmin(`addprinc -pw ${TRUST_PASSWORD} krbtgt/${b.realm}@${a.realm}`);
-    for (const k of ENV_KEYS) saved[k] = process.env[k];
+    restoreEnv = preserveEnv();
   });
   after(async () => {
-    for (const k of ENV_KEYS) {
-      if (saved[k] === undefined) delete process.env[k];
-      else process.env[k] = saved[k];
-    }
+    restoreEnv();
     await a?.stop();
     await b?.stop();
   });
@@ -154,7 +151,7 @@ describe('cross-realm between two embedded KDCs', { skip: interopSkip() }, () =>
   let a: Kdc;
   let b: Kdc;
   let dir: string;
-  const saved: Record<string, string | undefined> = {};
+  let restoreEnv = () => {};
   const trust = { name: '', password: TRUST_PASSWORD };
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'gssapi-ts-xrealm-'));
@@ -169,13 +166,10 @@ describe('cross-realm between two embedded KDCs', { skip: interopSkip() }, () =>
       realm: 'B.EMB.GSS',
       principals: [{ name: 'gsstest/localhost' }, { ...trust, name: 'krbtgt/B.EMB.GSS@EMB.GSS' }],
     });
-    for (const k of ENV_KEYS) saved[k] = process.env[k];
+    restoreEnv = preserveEnv();
   });
   after(async () => {
-    for (const k of ENV_KEYS) {
-      if (saved[k] === undefined) delete process.env[k];
-      else process.env[k] = saved[k];
-    }
+    restoreEnv();
     await a?.stop();
     await b?.stop();
     rmSync(dir, { recursive: true, force: true });

@@ -28,10 +28,10 @@ import { Name } from '../../src/gssapi/names/names.js';
 import { GSS_C_NO_CONTEXT, gss_export_sec_context, gssEmptyBuffer } from '../../src/gssapi/rfc2744/index.js';
 import { fromHex, toHex, utf8 } from '../../src/util/bytes.js';
 import { ALICE_PASSWORD, interopSkip, MIT_BIN, type Realm, startRealm } from '../harness/realm.js';
+import { adoptRealmEnv } from '../harness/realm-env.js';
 import { startImportingChild } from '../unit/export-child-driver.js';
 import { type ExportPeer, startExportPeer } from './export-peer.js';
 
-const ENV_KEYS = ['KRB5_CONFIG', 'KRB5CCNAME', 'KRB5_KTNAME', 'KRB5_KDC_PROFILE', 'KRB5RCACHEDIR'] as const;
 const KEY = new Uint8Array(32).map((_, i) => (i * 13 + 5) & 0xff);
 const hex = (s: string) => toHex(utf8(s));
 
@@ -48,7 +48,7 @@ function gssMajor(fn: () => unknown): number {
 describe('export/import with MIT krb5 as the peer', { skip: interopSkip() }, () => {
   let realm: Realm;
   const peers: ExportPeer[] = [];
-  const saved: Record<string, string | undefined> = {};
+  let restoreEnv = () => {};
   const peer = (env?: NodeJS.ProcessEnv) => {
     const p = startExportPeer(env ?? realm.env);
     peers.push(p);
@@ -57,17 +57,11 @@ describe('export/import with MIT krb5 as the peer', { skip: interopSkip() }, () 
 
   before(async () => {
     realm = await startRealm();
-    for (const k of ENV_KEYS) {
-      saved[k] = process.env[k];
-      process.env[k] = realm.env[k];
-    }
+    restoreEnv = adoptRealmEnv(realm.env);
   });
   after(async () => {
     for (const p of peers) await p.close();
-    for (const k of ENV_KEYS) {
-      if (saved[k] === undefined) delete process.env[k];
-      else process.env[k] = saved[k];
-    }
+    restoreEnv();
     await realm?.stop();
   });
 

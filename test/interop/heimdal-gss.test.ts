@@ -14,6 +14,7 @@ import { Name } from '../../src/gssapi/names/names.js';
 import { fromHex } from '../../src/util/bytes.js';
 import { heimdalBin, startHeimdalRealm } from '../harness/heimdal.js';
 import { AES_ENCTYPES, MIT_BIN, type Realm } from '../harness/realm.js';
+import { preserveEnv } from '../harness/realm-env.js';
 import {
   acceptFrom,
   buildHeimdalPeer,
@@ -26,12 +27,10 @@ import {
 } from './heimdal-peer.js';
 
 const GSS_S_BAD_SIG = 0x60000;
-const ENV_KEYS = ['KRB5_CONFIG', 'KRB5CCNAME', 'KRB5_KTNAME', 'KRB5_CLIENT_KTNAME'] as const;
-
 describe("Heimdal's GSS-API library as our peer", { skip: heimdalPeerSkip() }, () => {
   let realm: Realm;
   let exe: string;
-  const saved: Record<string, string | undefined> = {};
+  let restoreEnv = () => {};
   const bin = heimdalBin();
   const enc = new TextEncoder();
 
@@ -39,15 +38,12 @@ describe("Heimdal's GSS-API library as our peer", { skip: heimdalPeerSkip() }, (
     realm = await startHeimdalRealm();
     exe = join(realm.dir, 'heimdal-peer');
     buildHeimdalPeer(exe);
-    for (const k of ENV_KEYS) saved[k] = process.env[k];
+    restoreEnv = preserveEnv();
     delete process.env.KRB5_CLIENT_KTNAME;
   });
   afterEach(closePeers);
   after(async () => {
-    for (const k of ENV_KEYS) {
-      if (saved[k] === undefined) delete process.env[k];
-      else process.env[k] = saved[k];
-    }
+    restoreEnv();
     await realm?.stop();
   });
 

@@ -21,6 +21,7 @@ import { decodeEncTicketPart, decodeTicket } from '../../src/krb5/messages/ticke
 import { NT_SRV_HST, parsePrincipal } from '../../src/krb5/principal.js';
 import { gss, heimdalBin, heimdalSkip, startHeimdalRealm } from '../harness/heimdal.js';
 import { AES_ENCTYPES, MIT_BIN, type Realm, track } from '../harness/realm.js';
+import { preserveEnv } from '../harness/realm-env.js';
 
 const ETYPE_NUMBER: Record<string, number> = {
   'aes128-cts-hmac-sha1-96': 17,
@@ -28,25 +29,20 @@ const ETYPE_NUMBER: Record<string, number> = {
   'aes128-cts-hmac-sha256-128': 19,
   'aes256-cts-hmac-sha384-192': 20,
 };
-const ENV_KEYS = ['KRB5_CONFIG', 'KRB5CCNAME', 'KRB5_KTNAME', 'KRB5_CLIENT_KTNAME'] as const;
-
 describe('our client side against the Heimdal KDC', { skip: heimdalSkip() }, () => {
   let realm: Realm;
-  const saved: Record<string, string | undefined> = {};
+  let restoreEnv = () => {};
   const bin = heimdalBin();
   const svc = (s: string) => parsePrincipal(`${s}/localhost@${realm.realm}`, undefined, NT_SRV_HST);
 
   before(async () => {
     realm = await startHeimdalRealm();
-    for (const k of ENV_KEYS) saved[k] = process.env[k];
+    restoreEnv = preserveEnv();
     process.env.KRB5_CONFIG = realm.krb5Conf;
     delete process.env.KRB5_CLIENT_KTNAME;
   });
   after(async () => {
-    for (const k of ENV_KEYS) {
-      if (saved[k] === undefined) delete process.env[k];
-      else process.env[k] = saved[k];
-    }
+    restoreEnv();
     await realm?.stop();
   });
 

@@ -18,8 +18,8 @@ import { Credentials, Name, SecurityContext } from '../../src/index.js';
 import { ensureBuild } from '../harness/build.js';
 import { type MongoWireServer, startMongoWireServer, type WireConnection } from '../harness/mongo-wire.js';
 import { interopSkip, type Realm, startRealm } from '../harness/realm.js';
+import { adoptRealmEnv } from '../harness/realm-env.js';
 
-const ENV_KEYS = ['KRB5_CONFIG', 'KRB5CCNAME', 'KRB5_KTNAME', 'KRB5RCACHEDIR'] as const;
 /** RFC 4752 3.1: bit 1 = no security layer; the maximum message size follows in 3 octets. */
 const LAYER_NONE = 1;
 const MAX_SIZE = [0x01, 0x00, 0x00];
@@ -44,7 +44,7 @@ describe('MongoDB driver GSSAPI through gssapi-ts/kerberos', { skip: interopSkip
   let realm: Realm;
   let server: MongoWireServer;
   let acceptor: Credentials;
-  const saved: Record<string, string | undefined> = {};
+  let restoreEnv = () => {};
   const outcomes: Outcome[] = [];
   const failures: string[] = [];
 
@@ -128,10 +128,7 @@ describe('MongoDB driver GSSAPI through gssapi-ts/kerberos', { skip: interopSkip
     realm.kadmin('addprinc -randkey mongodb/localhost');
     const keytab = join(realm.dir, 'mongodb.keytab');
     realm.kadmin(`ktadd -k ${keytab} -norandkey mongodb/localhost`);
-    for (const k of ENV_KEYS) {
-      saved[k] = process.env[k];
-      process.env[k] = realm.env[k];
-    }
+    restoreEnv = adoptRealmEnv(realm.env);
     acceptor = await Credentials.acquire({
       usage: 'accept',
       keytab,
@@ -142,10 +139,7 @@ describe('MongoDB driver GSSAPI through gssapi-ts/kerberos', { skip: interopSkip
 
   after(async () => {
     await server?.close();
-    for (const k of ENV_KEYS) {
-      if (saved[k] === undefined) delete process.env[k];
-      else process.env[k] = saved[k];
-    }
+    restoreEnv();
     await realm?.stop();
   });
 

@@ -12,23 +12,19 @@ import { SecurityContext } from '../../src/gssapi/context/context.js';
 import { Credentials } from '../../src/gssapi/creds/creds.js';
 import { Name } from '../../src/gssapi/names/names.js';
 import { interopSkip, type Realm, startRealm } from '../harness/realm.js';
-
-const ENV_KEYS = ['KRB5_CONFIG', 'KRB5CCNAME', 'KRB5_KTNAME', 'KRB5_CLIENT_KTNAME'] as const;
+import { preserveEnv } from '../harness/realm-env.js';
 
 describe('S4U with MIT krb5', { skip: interopSkip() }, () => {
   let realm: Realm;
-  const saved: Record<string, string | undefined> = {};
+  let restoreEnv = () => {};
   before(async () => {
     realm = await startRealm();
     realm.kadmin('modprinc +ok_to_auth_as_delegate gsstest/localhost');
-    for (const k of ENV_KEYS) saved[k] = process.env[k];
+    restoreEnv = preserveEnv();
     process.env.KRB5_CONFIG = realm.krb5Conf;
   });
   after(async () => {
-    for (const k of ENV_KEYS) {
-      if (saved[k] === undefined) delete process.env[k];
-      else process.env[k] = saved[k];
-    }
+    restoreEnv();
     await realm?.stop();
   });
 
