@@ -3,15 +3,19 @@
  * (./file-lock.ts), so that our acceptors and MIT's on one host (say mod_auth_gssapi and a Node
  * service for the same principal) refuse each other's replays.
  *
- * Stores arriving while the lock is held wait in a queue and are all done under the next lock:
- * one helper round trip serves a burst of accepts. Our descriptor stays open while the helper
- * locks the same file, so a cache file that is removed and made again is followed.
+ * A store takes the lock synchronously (one write and one blocking read to the lock helper, as
+ * MIT blocks in fcntl) and keeps it until the event loop's next check phase (setImmediate): the
+ * stores of one turn of the loop (a burst of accepts) share one lock and one read of the seed,
+ * and MIT's acceptors wait at most that turn, as they wait for each other's stores. When another
+ * process holds the lock, the stores wait in a queue, off the event loop, and go together under
+ * the lock when it comes. Our descriptor stays open while the helper locks the same file, so a
+ * cache file that is removed and made again is followed.
  */
 import { closeSync, constants, fstatSync, openSync, readSync, writeSync } from 'node:fs';
 import { randomBytes } from '../../crypto/index.js';
 import { ioError } from '../config/files.js';
 import { FileLock, type LockedFile } from './file-lock.js';
-import { file2Store, type RecordFile } from './file2.js';
+import { file2Seed, file2StoreSeeded, type RecordFile } from './file2.js';
 import type { ReplayCache } from './replay-cache.js';
 
 /** Options of a `FileReplayCache`. */
@@ -36,6 +40,13 @@ interface Pending {
   readonly reject: (e: unknown) => void;
 }
 
+/** The lock as held for this turn of the event loop: the file, its seed, the release. */
+interface Held {
+  readonly io: RecordFile;
+  readonly seed: Uint8Array;
+  readonly release: NodeJS.Immediate;
+}
+
 const EIO = 5;
 
 export class FileReplayCache implements ReplayCache {
@@ -44,10 +55,12 @@ export class FileReplayCache implements ReplayCache {
   readonly #dfl: boolean;
   readonly #lock: FileLock | undefined;
   #queue: Pending[] = [];
-  #busy = false;
+  #waiting = false;
+  #held: Held | undefined;
   #fd: number | undefined;
   #dev = 0;
   #ino = 0;
+  readonly #record = new Uint8Array(32);
 
   constructor(path: string, opts: FileReplayCacheOptions = {}) {
     this.path = path;
@@ -55,46 +68,108 @@ export class FileReplayCache implements ReplayCache {
     this.#lock = opts.lock === 'none' ? undefined : new FileLock(path, this.#dfl);
   }
 
-  checkAndStore(tag: Uint8Array, expiresAt: number, now: number): Promise<boolean> {
+  /**
+   * Synchronous (a boolean) when the lock is free or already ours; a promise when the lock
+   * helper is starting or another process holds the lock. Failures reject, never throw.
+   */
+  checkAndStore(tag: Uint8Array, expiresAt: number, now: number): boolean | Promise<boolean> {
+    // MIT's record holds whole seconds, and its window is the clockskew setting.
+    const skew = Math.max(0, Math.round((expiresAt - now) / 1000));
+    const sec = Math.floor(now / 1000);
+    if (!this.#waiting) {
+      try {
+        const held = this.#held ?? this.#acquire();
+        if (!(held instanceof Promise)) return this.#store(held, tag, sec, skew);
+      } catch (e) {
+        return Promise.reject(ioError(e, `replay cache ${this.path}`));
+      }
+    }
     return new Promise<boolean>((resolve, reject) => {
-      // MIT's record holds whole seconds, and its window is the clockskew setting.
-      const skew = Math.max(0, Math.round((expiresAt - now) / 1000));
-      this.#queue.push({ tag: tag.slice(), now: Math.floor(now / 1000), skew, resolve, reject });
-      if (!this.#busy) void this.#drain();
+      this.#queue.push({ tag: tag.slice(), now: sec, skew, resolve, reject });
     });
   }
 
   /** Stops the lock helper and closes the file; a later store starts and opens them again. */
   close(): void {
+    this.#release();
     this.#lock?.close();
     this.#closeFile();
   }
 
-  async #drain(): Promise<void> {
-    this.#busy = true;
-    while (this.#queue.length > 0) {
-      const batch = this.#queue;
-      this.#queue = [];
-      let locked: LockedFile | undefined;
-      try {
-        locked = this.#lock ? await this.#lock.lock() : undefined;
-        const fd = this.#openFile(locked);
+  /** Takes the lock: held now, or a promise while the helper starts or another process holds it. */
+  #acquire(): Held | Promise<void> {
+    const locked = this.#lock?.lock();
+    if (!(locked instanceof Promise)) return this.#take(locked);
+    this.#waiting = true;
+    return locked.then(
+      (l) => {
+        this.#waiting = false;
+        let held: Held;
+        try {
+          held = this.#take(l);
+        } catch (e) {
+          this.#fail(e);
+          return;
+        }
+        const batch = this.#queue;
+        this.#queue = [];
         for (const p of batch) {
           try {
-            p.resolve(file2Store(this.#io(fd), p.tag, p.now, p.skew, randomBytes));
+            p.resolve(this.#store(held, p.tag, p.now, p.skew));
           } catch (e) {
             p.reject(ioError(e, `replay cache ${this.path}`));
           }
         }
-      } catch (e) {
-        this.#closeFile();
-        const err = ioError(e, `replay cache ${this.path}`);
-        for (const p of batch) p.reject(err);
-      } finally {
-        if (locked) this.#lock?.unlock();
-      }
+      },
+      (e: unknown) => {
+        this.#waiting = false;
+        this.#fail(e);
+      },
+    );
+  }
+
+  /** The lock is ours: open the file, read its seed, and let go at the next check phase. */
+  #take(locked: LockedFile | undefined): Held {
+    let seed: Uint8Array;
+    let io: RecordFile;
+    try {
+      io = this.#io(this.#openFile(locked));
+      seed = file2Seed(io, randomBytes);
+    } catch (e) {
+      this.#closeFile();
+      if (locked) this.#lock?.unlock();
+      throw e;
     }
-    this.#busy = false;
+    const held: Held = { io, seed, release: setImmediate(() => this.#release()) };
+    this.#held = held;
+    return held;
+  }
+
+  #store(held: Held, tag: Uint8Array, now: number, skew: number): boolean {
+    try {
+      return file2StoreSeeded(held.io, tag, now, skew, held.seed);
+    } catch (e) {
+      // The descriptor may be bad: give the lock back and open afresh next time.
+      this.#release();
+      this.#closeFile();
+      throw e;
+    }
+  }
+
+  #release(): void {
+    const held = this.#held;
+    if (!held) return;
+    this.#held = undefined;
+    clearImmediate(held.release);
+    this.#lock?.unlock();
+  }
+
+  #fail(e: unknown): void {
+    this.#closeFile();
+    const err = ioError(e, `replay cache ${this.path}`);
+    const batch = this.#queue;
+    this.#queue = [];
+    for (const p of batch) p.reject(err);
   }
 
   /**
@@ -140,9 +215,10 @@ export class FileReplayCache implements ReplayCache {
   }
 
   #io(fd: number): RecordFile {
+    const buf = this.#record;
     return {
       read(position, length) {
-        const b = new Uint8Array(length);
+        const b = length <= buf.length ? buf : new Uint8Array(length);
         return b.subarray(0, readSync(fd, b, 0, length, position));
       },
       write(position, bytes) {

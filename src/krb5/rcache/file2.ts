@@ -52,8 +52,8 @@ function expired(stamp: number, now: number, skew: number): boolean {
   return now >>> 0 > (stamp + skew) >>> 0;
 }
 
-/** The seed, made and written when the file has none (a new file). */
-function readSeed(f: RecordFile, random: (n: number) => Uint8Array): Uint8Array {
+/** The file's hash seed, made and written when the file has none (a new file). */
+export function file2Seed(f: RecordFile, random: (n: number) => Uint8Array): Uint8Array {
   const got = f.read(0, SEED_LEN);
   if (got.length === SEED_LEN) return got.slice();
   // MIT writes its new seed after whatever it read; a file shorter than a seed is corrupt, and
@@ -74,8 +74,23 @@ export function file2Store(
   skew: number,
   random: (n: number) => Uint8Array,
 ): boolean {
+  return file2StoreSeeded(f, tagBytes, now, skew, file2Seed(f, random));
+}
+
+/**
+ * `file2Store` with the file's seed already read (./file.ts reads it once per lock: the seed
+ * only changes when the file is made, which needs the lock).
+ */
+export function file2StoreSeeded(
+  f: RecordFile,
+  tagBytes: Uint8Array,
+  now: number,
+  skew: number,
+  fileSeed: Uint8Array,
+): boolean {
   const tag = file2Tag(tagBytes);
-  const seed = readSeed(f, random);
+  // Each further table hashes with the seed's first byte incremented: on a copy.
+  const seed = fileSeed.slice();
   let tableOffset = -1;
   let nrecords = 0;
   let avail = -1;

@@ -129,7 +129,7 @@ describe('FileReplayCache', () => {
   it('fails with a GssError (errno minor) when the file cannot be opened', async () => {
     const c = open(join(dir, 'no-such-dir', 'x.rcache2'), 'none');
     await assert.rejects(
-      c.checkAndStore(tagOf(1), 10_000, 0),
+      Promise.resolve(c.checkAndStore(tagOf(1), 10_000, 0)),
       (e: unknown) => e instanceof GssError && e.minor === 2,
     );
   });
@@ -142,7 +142,7 @@ describe('FileReplayCache', () => {
     caches.push(dfl);
     const now = Date.now();
     await assert.rejects(
-      dfl.checkAndStore(tagOf(1), now + 300_000, now),
+      Promise.resolve(dfl.checkAndStore(tagOf(1), now + 300_000, now)),
       (e: unknown) => e instanceof GssError && e.minor === 40,
     );
     assert.equal(await open(link).checkAndStore(tagOf(1), now + 300_000, now), true);
