@@ -38,6 +38,11 @@ export const LAYERS = [
 
 /** npm packages the core may import (none: integrations bring their own as peer dependencies). */
 const ALLOWED_PACKAGES = new Set([]);
+/**
+ * Optional peer dependencies a layer may load, by dynamic import() only, so that nothing loads
+ * them unless asked (the gss command's Redis replay cache, src/cli/rcache.ts).
+ */
+const OPTIONAL_PEERS = new Map([['cli', new Set(['redis'])]]);
 
 function layerOf(rel) {
   const p = rel.split(sep).join('/');
@@ -75,13 +80,15 @@ export function checkLayers(root) {
       continue;
     }
     const text = readFileSync(file, 'utf8');
-    for (const re of SPECIFIERS) {
+    for (const [kind, re] of SPECIFIERS.entries()) {
       for (const m of text.matchAll(re)) {
         const spec = m[1];
         const line = text.slice(0, m.index + m[0].length).split('\n').length;
         const where = `src/${rel}:${line}`;
         if (spec.startsWith('node:')) continue;
         if (!spec.startsWith('.')) {
+          const dynamic = kind === SPECIFIERS.length - 1;
+          if (dynamic && OPTIONAL_PEERS.get(LAYERS[from][0])?.has(spec)) continue;
           if (!ALLOWED_PACKAGES.has(spec))
             problems.push(`${where}: imports the npm package '${spec}' (the core is dependency-free)`);
           continue;

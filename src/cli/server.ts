@@ -2,6 +2,7 @@ import { closeSync, openSync, writeSync } from 'node:fs';
 import { DEFAULT_LIMITS as D, type ServerLimits } from '../sample/limits.js';
 import { startSampleServer } from '../sample/server.js';
 import { defineCommand } from './command.js';
+import { type OpenedReplayCache, openReplayCache, replayCacheFailure, replayCacheName } from './rcache.js';
 
 /** `gss server`: MIT gss-server (src/appl/gss-sample/gss-server.c), whose options it also takes. */
 export const server = defineCommand(
@@ -14,6 +15,9 @@ export const server = defineCommand(
     description: `MIT gss-server's protocol on 127.0.0.1 (default port 4444). With --workers N the listener
 establishes each context, exports it sealed, and hands the token and socket to a worker process.
 Runs until SIGINT or SIGTERM (or one connection with --once).
+
+--rcache names the replay cache as KRB5RCACHENAME does (dfl:, file2:PATH, none:), or a Redis URL
+for a replay cache shared by several servers (docs/fleet.md; needs the npm package redis).
 
 The limits (docs/sample.md; MIT's gss-server has none) bound what an unauthenticated peer can
 cost: a larger frame is refused, logged and its connection closed; a timeout of 0 is off.`,
@@ -100,6 +104,12 @@ cost: a larger frame is refused, logged and its connection closed; a timeout of 
         default: D.idleTimeoutMs / 1000,
         help: 'close an established connection idle that long (0: off)',
       },
+      rcache: {
+        kind: 'string',
+        long: 'rcache',
+        value: 'NAME',
+        help: 'replay cache: dfl:, file2:PATH, none: or redis://HOST:PORT/DB',
+      },
       maxUnauthenticated: {
         kind: 'number',
         long: 'max-unauthenticated',
@@ -127,6 +137,19 @@ cost: a larger frame is refused, logged and its connection closed; a timeout of 
       process.stderr.write(`gss server: cannot open log file: ${(e as Error).message}\n`);
       return 1;
     }
+    const log = (line: string) =>
+      logFd !== undefined ? writeSync(logFd, `${line}\n`) : process.stderr.write(`${line}\n`);
+    const rcName = replayCacheName(o.rcache, process.env);
+    let rc: OpenedReplayCache | undefined;
+    try {
+      if (rcName !== undefined) rc = await openReplayCache(rcName, log);
+    } catch (e) {
+      const line = replayCacheFailure(rcName ?? '', e);
+      if (!line) throw e;
+      process.stderr.write(`gss server: ${line}\n`);
+      if (logFd !== undefined) closeSync(logFd);
+      return 1;
+    }
     let srv: Awaited<ReturnType<typeof startSampleServer>>;
     try {
       srv = await startSampleServer({
@@ -135,6 +158,7 @@ cost: a larger frame is refused, logged and its connection closed; a timeout of 
         host: o.host,
         ...(o.keytab ? { keytab: o.keytab } : {}),
         workers: o.workers,
+        ...(rc ? { replayCache: rc.cache } : {}),
         exportTest: o.export,
         ...(o.delegatedCcache ? { delegatedCcache: o.delegatedCcache } : {}),
         once: o.once,
@@ -149,6 +173,7 @@ cost: a larger frame is refused, logged and its connection closed; a timeout of 
           : {}),
       });
     } catch (e) {
+      rc?.close();
       if (logFd !== undefined) closeSync(logFd);
       // A limit out of range (startSampleServer checks them) is a usage error.
       if (e instanceof RangeError) {
@@ -158,7 +183,7 @@ cost: a larger frame is refused, logged and its connection closed; a timeout of 
       throw e;
     }
     process.stderr.write(
-      `starting... (127.0.0.1:${srv.port}${srv.workerPids.length ? `, workers ${srv.workerPids.join(' ')}` : ''})\n`,
+      `starting... (127.0.0.1:${srv.port}${srv.workerPids.length ? `, workers ${srv.workerPids.join(' ')}` : ''}${rc ? `, replay cache ${rc.description}` : ''})\n`,
     );
     await new Promise<void>((resolve) => {
       const stop = () => resolve();
@@ -167,6 +192,7 @@ cost: a larger frame is refused, logged and its connection closed; a timeout of 
       if (o.once) srv.closed.then(stop);
     });
     await srv.close();
+    rc?.close();
     if (logFd !== undefined) closeSync(logFd);
     return 0;
   },

@@ -10,6 +10,7 @@ import { GssError } from '../errors/status.js';
 import { exportSecContext, importSecContext } from '../gssapi/context/export.js';
 import { Credentials } from '../gssapi/creds/creds.js';
 import { Name } from '../gssapi/names/names.js';
+import type { ReplayCache } from '../krb5/rcache/replay-cache.js';
 import { establish } from './establish.js';
 import {
   armIdleTimeout,
@@ -29,6 +30,11 @@ export interface SampleServerOptions {
   host?: string;
   /** Acceptor keytab (else KRB5_KTNAME or the default keytab). */
   keytab?: string;
+  /**
+   * The acceptor's replay cache (default: the process's, src/krb5/rcache/default.ts). With
+   * workers it is the listener's: the listener accepts, the workers only import.
+   */
+  replayCache?: ReplayCache;
   /** Worker processes that import the exported contexts (0: serve in this process). */
   workers?: number;
   /** How to start a worker (default: this program again with the hidden `worker` command). */
@@ -91,6 +97,7 @@ export async function startSampleServer(opts: SampleServerOptions): Promise<Samp
     usage: 'accept',
     name: Name.hostbased(opts.service),
     ...(opts.keytab ? { keytab: opts.keytab } : {}),
+    ...(opts.replayCache ? { replayCache: opts.replayCache } : {}),
   });
   const sealKey = randomBytes(32);
   const pool = opts.workers ? await WorkerPool.start(opts.workers, sealKey, opts.worker, log) : undefined;

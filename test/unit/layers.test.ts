@@ -62,4 +62,28 @@ describe('layer check', () => {
     assert.doesNotMatch(r.out, /names\.ts/);
     assert.match(r.out, /5 import\(s\) against the layer order/);
   });
+
+  it('lets the gss command load its optional peer (redis) lazily, and nothing else', () => {
+    const peers = mkdtempSync(join(tmpdir(), 'layers-peers-'));
+    try {
+      const put = (rel: string, text: string) => {
+        const p = join(peers, 'src', rel);
+        mkdirSync(dirname(p), { recursive: true });
+        writeFileSync(p, text);
+      };
+      put('cli/lazy.ts', "export const load = () => import('redis');\n");
+      put('cli/eager.ts', "import { createClient } from 'redis';\nexport { createClient };\n");
+      put('krb5/lazy.ts', "export const load = () => import('redis');\n");
+      put('cli/other.ts', "export const load = () => import('ioredis');\n");
+      const r = check(peers);
+      assert.equal(r.status, 1, r.out);
+      assert.doesNotMatch(r.out, /cli\/lazy\.ts/);
+      assert.match(r.out, /src\/cli\/eager\.ts:1: imports the npm package 'redis'/);
+      assert.match(r.out, /src\/krb5\/lazy\.ts:1: imports the npm package 'redis'/);
+      assert.match(r.out, /src\/cli\/other\.ts:1: imports the npm package 'ioredis'/);
+      assert.match(r.out, /3 import\(s\) against the layer order/);
+    } finally {
+      rmSync(peers, { recursive: true, force: true });
+    }
+  });
 });
