@@ -1,27 +1,23 @@
 /**
- * The fleet benchmark (docs/performance.md, "Replay caches and the fleet"): accept_sec_context
- * alone with each replay cache (memory, MIT's file2 file, Redis on loopback) at 1 and 32 accepts
- * in flight, beside MIT's acceptor with its own file replay cache (bench/mit-gss.c, dfl: in the
- * realm's KRB5RCACHEDIR); then 1, 2 and 4 acceptor processes sharing one Redis; then Redis's
- * memory per replay key and per stored context, and its commands per accept and per hand-off.
+ * The fleet benchmark, part 1 (docs/performance.md, "Replay caches and the fleet"):
+ * accept_sec_context alone with each replay cache (memory, MIT's file2 file, Redis on loopback
+ * with appendfsync always and everysec, and Redis with one SET per accept), at 1 and 32 accepts
+ * in flight, beside MIT's acceptor with its own file replay cache (bench/mit-gss.c's accept cell,
+ * dfl: in the realm's KRB5RCACHEDIR), in alternating slices of one run. Part 2, processes sharing
+ * a cache and Redis's memory and commands, is bench/fleet-scale.ts.
  *
- *   node --import tsx bench/fleet.ts [--count N] [--rounds R] [--fsync always|everysec] [--no-mit]
- *   (N: AP-REQs per slice, default 300; R: alternating slices per cell, default 5; --fsync: Redis's
- *   appendfsync, default always as docs/fleet.md asks)
+ *   node --import tsx bench/fleet.ts [--count N] [--rounds R] [--no-mit] [--json]
+ *   (N: AP-REQs per slice, default 400; R: alternating slices per cell, default 7)
  *
  * Every ticket is new: each AP-REQ is made (untimed) by our initiator from alice's TGT and
- * accepted once. Rates are accepts per wall-clock second of the accepting process(es) (Redis and
- * the file lock helper are other processes), and per CPU second of this process for the
- * comparison with MIT, whose harness reports per CPU second. Redis keeps an append-only file.
+ * accepted once. The measure is CPU: accepts per CPU second of this process (MIT's harness counts
+ * its own process's CPU, which includes its file locking), and beside it the CPU the accept cost
+ * elsewhere: the lock helper (perl) for the file cache, redis-server for Redis, per accept.
  */
-import { spawn } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { createClient } from 'redis';
-import { ContextStore } from '../src/fleet/context-store.js';
 import { SecurityContext } from '../src/gssapi/context/context.js';
 import { Credentials } from '../src/gssapi/creds/creds.js';
 import { Name } from '../src/gssapi/names/names.js';
@@ -31,7 +27,7 @@ import { RedisReplayCache } from '../src/krb5/rcache/redis.js';
 import type { ReplayCache } from '../src/krb5/rcache/replay-cache.js';
 import { interopSkip, startRealm } from '../test/harness/realm.js';
 import { redisSkip, startRedis } from '../test/harness/redis.js';
-import { acceptAll } from './fleet-accept.js';
+import { acceptAll, childPids, processCpu } from './fleet-accept.js';
 import { cpuSeconds } from './gss-ours.js';
 import { buildMit, MitHarness, TARGET_SERVICE } from './mit-harness.js';
 
@@ -40,12 +36,13 @@ const opt = (name: string, dflt: string) => {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : dflt;
 };
-const count = Number(opt('--count', '300'));
-const rounds = Number(opt('--rounds', '5'));
+const count = Number(opt('--count', '400'));
+const rounds = Number(opt('--rounds', '7'));
 const noMit = args.includes('--no-mit');
-const fsync = opt('--fsync', 'always') === 'everysec' ? 'everysec' : 'always';
+const json = args.includes('--json');
 const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[xs.length >> 1];
-const spread = (xs: number[]) => `${Math.min(...xs).toFixed(0)}-${Math.max(...xs).toFixed(0)}`;
+const range = (xs: number[], d = 0) => `${Math.min(...xs).toFixed(d)}-${Math.max(...xs).toFixed(d)}`;
+const ENV = ['KRB5_CONFIG', 'KRB5_KDC_PROFILE', 'KRB5RCACHEDIR', 'KRB5CCNAME', 'KRB5_KTNAME'] as const;
 
 async function makeApReqs(initiator: Credentials, n: number): Promise<Uint8Array[]> {
   const target = Name.hostbased(TARGET_SERVICE);
@@ -60,46 +57,17 @@ async function makeApReqs(initiator: Credentials, n: number): Promise<Uint8Array
   return out;
 }
 
-/** One slice: accepts/s by the wall clock and per CPU second of this process. */
-async function slice(
-  initiator: Credentials,
-  acceptor: Credentials,
-  concurrency: number,
-): Promise<{ wall: number; cpu: number }> {
-  const tokens = await makeApReqs(initiator, count);
-  const c0 = cpuSeconds();
-  const t0 = performance.now();
-  const n = await acceptAll(tokens, acceptor, concurrency);
-  const wall = (performance.now() - t0) / 1000;
-  return { wall: n / wall, cpu: n / (cpuSeconds() - c0) };
+interface Cache {
+  readonly name: string;
+  readonly cache: ReplayCache;
+  /** The other processes whose CPU an accept costs. */
+  readonly others: () => (number | undefined)[];
 }
 
-interface ChildProc {
-  ready: Promise<void>;
-  go(): Promise<{ n: number; ms: number }>;
-}
-
-function startChild(env: NodeJS.ProcessEnv): ChildProc {
-  const file = fileURLToPath(new URL('./fleet-child.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--import', 'tsx', file], {
-    env,
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  const lines = createInterface({ input: child.stdout });
-  const waiting: ((l: string) => void)[] = [];
-  lines.on('line', (l) => waiting.shift()?.(l));
-  const next = () => new Promise<string>((r) => waiting.push(r));
-  const ready = next().then(() => undefined);
-  return {
-    ready,
-    async go() {
-      const done = next();
-      child.stdin.write('go\n');
-      const [, n, ms] = (await done).split(' ');
-      child.stdin.end();
-      return { n: Number(n), ms: Number(ms) };
-    },
-  };
+interface Cell {
+  wall: number[];
+  cpu: number[];
+  otherUs: number[];
 }
 
 async function main(): Promise<void> {
@@ -110,31 +78,41 @@ async function main(): Promise<void> {
   }
   const tmp = mkdtempSync(join(tmpdir(), 'gssapi-ts-fleet-bench-'));
   const realm = await startRealm();
-  const redis = await startRedis({ appendfsync: fsync });
-  const saved = { ...process.env };
-  const client = createClient({ url: redis.url, disableOfflineQueue: true });
-  client.on('error', () => undefined);
-  await client.connect();
+  const always = await startRedis({ appendfsync: 'always' });
+  const everysec = await startRedis({ appendfsync: 'everysec' });
+  const clients = [always, everysec].map((r) => createClient({ url: r.url, disableOfflineQueue: true }));
+  for (const c of clients) {
+    c.on('error', () => undefined);
+    await c.connect();
+  }
   const file = new FileReplayCache(join(tmp, 'bench.rcache2'));
+  const saved = { ...process.env };
   try {
-    for (const k of [
-      'KRB5_CONFIG',
-      'KRB5_KDC_PROFILE',
-      'KRB5RCACHEDIR',
-      'KRB5CCNAME',
-      'KRB5_KTNAME',
-    ] as const)
-      process.env[k] = realm.env[k];
+    for (const k of ENV) process.env[k] = realm.env[k];
     const ourCc = join(realm.dir, 'alice-fleet.ccache');
     copyFileSync(realm.aliceCcache.slice('FILE:'.length), ourCc);
     const initiator = await Credentials.acquire({ usage: 'initiate', ccache: `FILE:${ourCc}` });
-    const caches: [string, ReplayCache][] = [
-      ['memory', new MemoryReplayCache()],
-      ['file (file2, fcntl lock)', file],
-      [`Redis (loopback, AOF ${fsync})`, new RedisReplayCache({ client })],
+    const caches: Cache[] = [
+      { name: 'memory', cache: new MemoryReplayCache(), others: () => [] },
+      { name: 'file (file2, fcntl lock)', cache: file, others: () => childPids('perl') },
+      {
+        name: 'Redis, always',
+        cache: new RedisReplayCache({ client: clients[0] }),
+        others: () => [always.pid],
+      },
+      {
+        name: 'Redis, everysec',
+        cache: new RedisReplayCache({ client: clients[1] }),
+        others: () => [everysec.pid],
+      },
+      {
+        name: 'Redis, always, SET each',
+        cache: new RedisReplayCache({ client: clients[0], batch: false }),
+        others: () => [always.pid],
+      },
     ];
     const acceptors = await Promise.all(
-      caches.map(([, replayCache]) => Credentials.acquire({ usage: 'accept', replayCache })),
+      caches.map(({ cache }) => Credentials.acquire({ usage: 'accept', replayCache: cache })),
     );
     const mitExe = buildMit(tmp, noMit);
     const mitCc = join(realm.dir, 'alice-mit-fleet.ccache');
@@ -146,127 +124,92 @@ async function main(): Promise<void> {
     if (mit) await mit.enctype();
     else console.log(`MIT: ${typeof mitExe === 'string' ? '' : mitExe.skipped}`);
 
-    console.log(
-      `accept_sec_context alone, every ticket new, ${count} AP-REQs per slice, ${rounds} alternating slices`,
-    );
+    const slice = async (i: number, conc: number, cell: Cell) => {
+      const tokens = await makeApReqs(initiator, count);
+      const pids = caches[i].others();
+      const o0 = pids.reduce<number>((s, p) => s + processCpu(p), 0);
+      const c0 = cpuSeconds();
+      const t0 = performance.now();
+      const n = await acceptAll(tokens, acceptors[i], conc);
+      const wall = (performance.now() - t0) / 1000;
+      const cpu = cpuSeconds() - c0;
+      const other = pids.reduce<number>((s, p) => s + processCpu(p), 0) - o0;
+      cell.wall.push(n / wall);
+      cell.cpu.push(n / cpu);
+      cell.otherUs.push((other / n) * 1e6);
+    };
+
     // Warm-up, untimed: V8 needs about a CPU second of accepts to reach its steady state
-    // (bench/gss.ts), and the caches their first connections.
+    // (bench/gss.ts); every cache its connections and helper.
     const w0 = cpuSeconds();
-    while (cpuSeconds() - w0 < 1.5) await slice(initiator, acceptors[0], 32);
-    for (const acc of acceptors) await slice(initiator, acc, 32);
-    const results = new Map<string, { wall: number[]; cpu: number[] }>();
+    const scratch: Cell = { wall: [], cpu: [], otherUs: [] };
+    while (cpuSeconds() - w0 < 1.5) await slice(0, 32, scratch);
+    for (let i = 0; i < caches.length; i++) await slice(i, 32, scratch);
+    const cells = new Map<string, Cell>();
     const mitRates: number[] = [];
     for (let r = 0; r < rounds; r++) {
       if (mit) mitRates.push(await mit.cell('accept 0'));
-      for (const [i, [name]] of caches.entries()) {
+      for (let i = 0; i < caches.length; i++) {
         for (const conc of [1, 32]) {
-          const key = `${name}|${conc}`;
-          const s = await slice(initiator, acceptors[i], conc);
-          const e = results.get(key) ?? { wall: [], cpu: [] };
-          e.wall.push(s.wall);
-          e.cpu.push(s.cpu);
-          results.set(key, e);
+          const key = `${i}|${conc}`;
+          const cell = cells.get(key) ?? { wall: [], cpu: [], otherUs: [] };
+          cells.set(key, cell);
+          await slice(i, conc, cell);
         }
       }
     }
-    const memory32 = median(results.get('memory|32')?.wall ?? [1]);
+    mit?.close();
     const mitMedian = mitRates.length ? median(mitRates) : undefined;
     console.log(
-      `${'cache'.padEnd(30)}${'in flight'.padStart(10)}${'accepts/s'.padStart(11)}${'spread'.padStart(13)}` +
-        `${'per CPU s'.padStart(11)}${'/memory@32'.padStart(11)}${'CPU/MIT'.padStart(9)}`,
+      `accept_sec_context alone, every ticket new, ${count} AP-REQs per slice, ${rounds} alternating slices`,
     );
-    for (const [key, e] of results) {
-      const [name, conc] = key.split('|');
-      const w = median(e.wall);
-      const c = median(e.cpu);
+    console.log(
+      `${'cache'.padEnd(26)}${'in flight'.padStart(9)}${'per CPU s'.padStart(11)}${'range'.padStart(13)}` +
+        `${'elsewhere'.padStart(11)}${'all CPU'.padStart(9)}${'/memory'.padStart(9)}${'/MIT'.padStart(7)}` +
+        `${'/MIT all'.padStart(10)}${'wall/s'.padStart(8)}`,
+    );
+    const summary: Record<string, unknown> = {
+      mit: mitMedian,
+      mitRange: mitRates.length ? range(mitRates) : '',
+    };
+    for (const [key, cell] of cells) {
+      const [i, conc] = key.split('|').map(Number);
+      const cpu = median(cell.cpu);
+      const other = median(cell.otherUs);
+      // Accepts per CPU second of every process involved: ours and the helper or redis-server.
+      const all = 1 / (1 / cpu + other / 1e6);
+      const mem = median(cells.get(`0|${conc}`)?.cpu ?? [cpu]);
+      const vsMit = mitMedian ? (cpu / mitMedian).toFixed(2) : '-';
+      const vsMitAll = mitMedian ? (all / mitMedian).toFixed(2) : '-';
       console.log(
-        `${name.padEnd(30)}${conc.padStart(10)}${w.toFixed(0).padStart(11)}${spread(e.wall).padStart(13)}` +
-          `${c.toFixed(0).padStart(11)}${(w / memory32).toFixed(2).padStart(11)}` +
-          `${mitMedian ? (c / mitMedian).toFixed(2).padStart(9) : '-'.padStart(9)}`,
+        `${caches[i].name.padEnd(26)}${String(conc).padStart(9)}${cpu.toFixed(0).padStart(11)}` +
+          `${range(cell.cpu).padStart(13)}${`${other.toFixed(1)} µs`.padStart(11)}${all.toFixed(0).padStart(9)}` +
+          `${(cpu / mem).toFixed(2).padStart(9)}${vsMit.padStart(7)}${vsMitAll.padStart(10)}` +
+          `${median(cell.wall).toFixed(0).padStart(8)}`,
       );
+      summary[`${caches[i].name}|${conc}`] = {
+        cpu,
+        all,
+        other,
+        vsMemory: cpu / mem,
+        wall: median(cell.wall),
+      };
     }
     if (mitMedian) {
       console.log(
-        `${'MIT 1.20 (dfl: file, per CPU s)'.padEnd(30)}${'1'.padStart(10)}${mitMedian.toFixed(0).padStart(11)}${spread(mitRates).padStart(13)}`,
+        `${'MIT 1.20, dfl: file'.padEnd(26)}${'1'.padStart(9)}${mitMedian.toFixed(0).padStart(11)}${range(mitRates).padStart(13)}`,
       );
     }
-    mit?.close();
-
-    // Scaling: 1, 2, 4 acceptor processes on one Redis, 32 in flight each, started together.
-    console.log('\nacceptor processes sharing one Redis (32 in flight each; machine: this one)');
-    console.log(`${'processes'.padEnd(12)}${'accepts/s total'.padStart(16)}${'per process'.padStart(13)}`);
-    for (const procs of [1, 2, 4]) {
-      const totals: number[] = [];
-      for (let r = 0; r < Math.max(1, rounds - 2); r++) {
-        const env = {
-          ...process.env,
-          FLEET_REDIS_URL: redis.url,
-          KRB5CCNAME: `FILE:${ourCc}`,
-          COUNT: String(count),
-          CONCURRENCY: '32',
-        };
-        const children = Array.from({ length: procs }, () => startChild(env));
-        await Promise.all(children.map((c) => c.ready));
-        const t0 = performance.now();
-        const done = await Promise.all(children.map((c) => c.go()));
-        const wall = (performance.now() - t0) / 1000;
-        totals.push(done.reduce((s, d) => s + d.n, 0) / wall);
-      }
-      const t = median(totals);
-      console.log(
-        `${String(procs).padEnd(12)}${t.toFixed(0).padStart(16)}${(t / procs).toFixed(0).padStart(13)}   (${spread(totals)})`,
-      );
-    }
-
-    // Redis: memory per key and commands per operation.
-    const statCalls = async (cmd: string) => {
-      const info = String(await client.sendCommand(['INFO', 'commandstats']));
-      const m = new RegExp(`cmdstat_${cmd}:calls=(\\d+)`).exec(info);
-      return m ? Number(m[1]) : 0;
-    };
-    const rcKeys = await client.keys('gssapi-ts:rc:*');
-    const rcBytes = Number(await client.sendCommand(['MEMORY', 'USAGE', rcKeys[0], 'SAMPLES', '0']));
-    const store = new ContextStore({ client, key: crypto.getRandomValues(new Uint8Array(32)) });
-    const redisAcceptor = acceptors[2];
-    const sets0 = await statCalls('set');
-    const getdels0 = await statCalls('getdel');
-    const [t] = await makeApReqs(initiator, 1);
-    const acc = SecurityContext.accept({ credentials: redisAcceptor });
-    await acc.step(t);
-    const sets1 = await statCalls('set');
-    await store.putContext('bench-1', acc);
-    const storedLen = Number(await client.sendCommand(['STRLEN', 'gssapi-ts:ctx:bench-1']));
-    const storedMem = Number(
-      await client.sendCommand(['MEMORY', 'USAGE', 'gssapi-ts:ctx:bench-1', 'SAMPLES', '0']),
-    );
-    const sets2 = await statCalls('set');
-    const back = await store.takeContext('bench-1');
-    back?.delete();
-    const getdels1 = await statCalls('getdel');
-    console.log('\nRedis per operation');
-    console.log(
-      `replay key: ${rcKeys[0].length} bytes of key, ${rcBytes} bytes of Redis memory (MEMORY USAGE)`,
-    );
-    console.log(
-      `stored context (aes256-sha1): ${storedLen} bytes of value, ${storedMem} bytes of Redis memory`,
-    );
-    console.log(
-      `commands: accept ${sets1 - sets0} SET; hand-off ${sets2 - sets1} SET + ${getdels1 - getdels0} GETDEL`,
-    );
+    if (json) console.log(`JSON ${JSON.stringify(summary)}`);
   } finally {
     file.close();
-    client.destroy();
-    for (const k of [
-      'KRB5_CONFIG',
-      'KRB5_KDC_PROFILE',
-      'KRB5RCACHEDIR',
-      'KRB5CCNAME',
-      'KRB5_KTNAME',
-    ] as const) {
+    for (const c of clients) c.destroy();
+    for (const k of ENV) {
       if (saved[k] === undefined) delete process.env[k];
       else process.env[k] = saved[k];
     }
-    await redis.stop();
+    await always.stop();
+    await everysec.stop();
     await realm.stop();
     rmSync(tmp, { recursive: true, force: true });
   }
