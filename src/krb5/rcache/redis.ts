@@ -9,8 +9,8 @@
  * The stores of one turn of the event loop (a burst of accepts) go to Redis as one command: a
  * script (EVALSHA) that runs the same SET NX PX on each key and answers 1 or 0 for each. The
  * client's work per command (encoding, its queue, the reply's decoding, a promise, a timer) then
- * counts once per burst, not once per accept (docs/performance.md measured it at about the cost
- * of an accept). A lone store is a plain SET. Redis runs a script atomically and writes its SETs
+ * counts once per burst, not once per accept (docs/performance.md measured about 95 µs of our
+ * CPU per accept with one SET each, 40 µs batched, at 32 in flight). A lone store is a SET. Redis runs a script atomically and writes its SETs
  * to the append-only file as it writes a SET's, so the guarantees are the same. A Redis Cluster
  * refuses a script whose keys lie in several hash slots: there, `batch: false` sends one SET per
  * accept, which the cluster client routes by key.
