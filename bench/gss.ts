@@ -24,7 +24,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getProfile } from '../src/crypto/index.js';
-import { interopSkip, startRealm } from '../test/harness/realm.js';
+import { interopSkip, krb5ConfText, startRealm } from '../test/harness/realm.js';
 import { parseOptions } from './gss-cells.js';
 import { type ChildResult, type ChildSpec, childMain } from './gss-child.js';
 import { makePool, type Pool } from './gss-pool.js';
