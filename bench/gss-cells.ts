@@ -94,6 +94,8 @@ export interface Options {
   readonly raw: boolean;
   readonly markdown: boolean;
   readonly quick: boolean;
+  /** Extra node options of the measuring processes (space-separated), e.g. --cpu-prof. */
+  readonly nodeFlags: readonly string[];
 }
 
 export function parseOptions(args: readonly string[]): Options {
@@ -105,7 +107,7 @@ export function parseOptions(args: readonly string[]): Options {
   return {
     seconds: Number(opt('--seconds', quick ? '0.15' : '0.2')),
     rounds: Number(opt('--rounds', quick ? '5' : '7')),
-    warmupCap: Number(opt('--warmup', '12')),
+    warmupCap: Number(opt('--warmup', '16')),
     runs: Number(opt('--runs', '3')),
     enctypes: opt('--enctypes', quick ? '18' : '18,19,20')
       .split(',')
@@ -119,6 +121,7 @@ export function parseOptions(args: readonly string[]): Options {
     raw: args.includes('--raw'),
     markdown: args.includes('--markdown'),
     quick,
+    nodeFlags: opt('--node-flags', '').split(' ').filter(Boolean),
   };
 }
 

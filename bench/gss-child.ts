@@ -26,6 +26,8 @@ import { MitHarness } from './mit-harness.js';
 export interface ChildSpec {
   /** KRB5_CONFIG, KRB5_KDC_PROFILE, KRB5RCACHEDIR of the realm. */
   readonly env: Record<string, string>;
+  /** KRB5_CONFIG per enctype (its default_tgs_enctypes). */
+  readonly confs: Record<string, string>;
   readonly keytab: string;
   readonly pools: Record<string, Pool>;
   /** The built bench/mit-gss, or why there is none. */
@@ -55,15 +57,23 @@ export interface ChildResult {
   readonly enctypes: EnctypeResult[];
 }
 
-/** Untimed slices of ours until two consecutive rates agree within 4% (at most `cap`). */
+/**
+ * Untimed slices of ours until the rate is steady: the mean of the last two slices within 5% of
+ * the mean of the two before (at least 4 slices, at most `cap`). A context cell climbs for a few
+ * CPU seconds on a loaded machine (V8's optimizing compiler shares the cores), with plateaus on
+ * the way that a test of two single slices mistakes for the end. The number of slices taken.
+ */
 async function warmUp(run: () => Promise<number>, cap: number): Promise<number> {
-  let last = await run();
-  for (let n = 1; n < cap; n++) {
-    const r = await run();
-    if (Math.abs(r - last) <= 0.04 * Math.max(r, last)) return n + 1;
-    last = r;
+  const r: number[] = [];
+  while (r.length < cap) {
+    r.push(await run());
+    const n = r.length;
+    if (n < 4) continue;
+    const last = (r[n - 1] + r[n - 2]) / 2;
+    const before = (r[n - 3] + r[n - 4]) / 2;
+    if (Math.abs(last - before) <= 0.05 * Math.max(last, before)) break;
   }
-  return cap;
+  return r.length;
 }
 
 /** Our operation of a cell, one slice of `budget` CPU seconds: its rate (and a token size). */
@@ -96,6 +106,7 @@ function oursOp(c: Cell, sides: Record<Config, () => Promise<Side>>, pair: Pair,
 
 async function measureEnctype(o: Options, spec: ChildSpec, e: number): Promise<EnctypeResult> {
   const pool = spec.pools[String(e)];
+  process.env.KRB5_CONFIG = spec.confs[String(e)];
   const made = new Map<Config, Side>();
   const sideFor = (config: Config) => async () => {
     let s = made.get(config);

@@ -8,15 +8,17 @@
  *
  *   node --import tsx bench/gss.ts [--runs N] [--quick] [--markdown] [--seconds S] [--rounds R]
  *     [--warmup W] [--enctypes 18,19,20] [--cells accept-new,wrap-conf 1024,mem,...]
- *     [--tickets T] [--contexts C] [--raw] [--no-mit]
+ *     [--tickets T] [--contexts C] [--raw] [--no-mit] [--node-flags '--cpu-prof ...']
  *
  * N measuring processes (default 3), one after the other, each with its own V8 state; in each,
- * every cell is warmed up (untimed slices of ours until two agree within 4%, at most W = 12),
+ * every cell is warmed up (untimed slices of ours until the mean of the last two is within 5% of
+ * the two before, at most W = 16),
  * then R (default 7) alternating slices of S (default 0.2) CPU seconds: MIT, ours, MIT, ours...
  * Rates are per CPU second of each process (user + system), so time the shared machine gives to
  * others is not charged. The table: the median of all per-slice ratios, the range of the
  * per-process medians and the range of the slices (docs/performance.md). --quick: aes256-sha1,
  * issue 16's target cells, S = 0.15, R = 5. --markdown prints the tables for docs/performance.md.
+ * --node-flags: extra node options of the measuring processes (profiling: --cpu-prof).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -67,10 +69,19 @@ async function parent(): Promise<void> {
       pools[e] = await makePool(realm.aliceCcache.slice('FILE:'.length), join(tmp, `pool-${e}`), o.tickets);
       console.log(`${getProfile(e).name}: ${o.tickets} service tickets in ${Date.now() - t0} ms`);
     }
+    // The measuring processes get a krb5.conf per enctype whose KDC is a closed port, so a ticket
+    // missing from a ccache fails loudly instead of costing a TGS exchange while timed. Its
+    // default_tgs_enctypes is the pool's: the initiator's RFC 4537 list chooses the acceptor
+    // subkey's enctype, and MIT's ccache lookup filters on it.
+    const confs: Record<string, string> = {};
+    for (const e of o.enctypes) {
+      confs[e] = join(tmp, `krb5-measure-${e}.conf`);
+      const tgs = `default_tgs_enctypes = ${getProfile(e).name} aes256-cts-hmac-sha1-96`;
+      writeFileSync(confs[e], krb5ConfText(realm.realm, 1, [tgs]));
+    }
     const env: Record<string, string> = {};
-    for (const k of ['KRB5_CONFIG', 'KRB5_KDC_PROFILE', 'KRB5RCACHEDIR'] as const)
-      env[k] = realm.env[k] ?? '';
-    const spec: ChildSpec = { env, keytab: `FILE:${realm.keytabs.gsstest}`, pools, mit };
+    for (const k of ['KRB5_KDC_PROFILE', 'KRB5RCACHEDIR'] as const) env[k] = realm.env[k] ?? '';
+    const spec: ChildSpec = { env, confs, keytab: `FILE:${realm.keytabs.gsstest}`, pools, mit };
     const specFile = join(tmp, 'spec.json');
     writeFileSync(specFile, JSON.stringify(spec));
     const runs: ChildResult[] = [];
@@ -79,7 +90,7 @@ async function parent(): Promise<void> {
       const out = join(tmp, `run-${i}.json`);
       const r = spawnSync(
         process.execPath,
-        ['--expose-gc', '--import', 'tsx', self, ...args, '--child', specFile, out],
+        ['--expose-gc', ...o.nodeFlags, '--import', 'tsx', self, ...args, '--child', specFile, out],
         {
           stdio: 'inherit',
         },
