@@ -105,9 +105,9 @@ export function parseOptions(args: readonly string[]): Options {
   };
   const quick = args.includes('--quick');
   return {
-    seconds: Number(opt('--seconds', quick ? '0.15' : '0.2')),
+    seconds: Number(opt('--seconds', quick ? '0.1' : '0.2')),
     rounds: Number(opt('--rounds', quick ? '5' : '7')),
-    warmupCap: Number(opt('--warmup', '16')),
+    warmupCap: Number(opt('--warmup', quick ? '10' : '16')),
     runs: Number(opt('--runs', '3')),
     enctypes: opt('--enctypes', quick ? '18' : '18,19,20')
       .split(',')
@@ -116,7 +116,7 @@ export function parseOptions(args: readonly string[]): Options {
       .split(',')
       .filter(Boolean),
     tickets: Number(opt('--tickets', quick ? '600' : '1000')),
-    contexts: Number(opt('--contexts', '10000')),
+    contexts: Number(opt('--contexts', quick ? '3000' : '10000')),
     noMit: args.includes('--no-mit'),
     raw: args.includes('--raw'),
     markdown: args.includes('--markdown'),

@@ -17,7 +17,7 @@
  * Rates are per CPU second of each process (user + system), so time the shared machine gives to
  * others is not charged. The table: the median of all per-slice ratios, the range of the
  * per-process medians and the range of the slices (docs/performance.md). --quick: aes256-sha1,
- * issue 16's target cells, S = 0.15, R = 5. --markdown prints the tables for docs/performance.md.
+ * issue 16's target cells, S = 0.1, R = 5, W = 10, 600 tickets, 3000 contexts. --markdown prints the tables for docs/performance.md.
  * --node-flags: extra node options of the measuring processes (profiling: --cpu-prof).
  */
 import { spawnSync } from 'node:child_process';
