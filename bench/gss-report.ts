@@ -8,7 +8,7 @@
 import { CELLS, type Cell } from './gss-cells.js';
 import type { ChildResult, EnctypeResult } from './gss-child.js';
 
-export const median = (xs: readonly number[]): number => {
+const median = (xs: readonly number[]): number => {
   const s = [...xs].sort((x, y) => x - y);
   const n = s.length;
   return n === 0 ? Number.NaN : n % 2 ? s[n >> 1] : (s[n / 2 - 1] + s[n / 2]) / 2;
@@ -75,7 +75,10 @@ function notes(results: readonly EnctypeResult[]): string[] {
     const what = which === 'fresh' ? 'established' : 'after 5 wraps + 5 MICs';
     const o = ours.length ? `ours ${kb(median(ours))} (${ours.map(kb).join(', ')})` : 'ours -';
     const m = mit.length ? `MIT ${kb(median(mit))} (${mit.map(kb).join(', ')})` : 'MIT -';
-    const ratio = ours.length && mit.length ? `, ours/MIT ${r2(median(ours) / median(mit))}` : '';
+    const q = median(ours) / median(mit);
+    // Issue 16: memory per used context at most MIT's.
+    const goal = which === 'traffic' ? ` (target <= 1${q <= 1 ? ' met' : ' MISSED'})` : '';
+    const ratio = ours.length && mit.length ? `, ours/MIT ${r2(q)}${goal}` : '';
     out.push(`memory per acceptor context, ${what}, ${n} contexts: ${o}; ${m}${ratio}`);
   }
   for (const key of ['export 0 defaults', 'export-sealed 0 defaults']) {
