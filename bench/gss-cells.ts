@@ -20,7 +20,7 @@ export interface Cell {
   readonly bytes: number;
 }
 
-export const SIZES = [16, 1024, 65536, 1048576];
+const SIZES = [16, 1024, 65536, 1048576];
 
 export function sizeName(n: number): string {
   return n >= 1048576 ? `${n / 1048576} MiB` : n >= 1024 ? `${n / 1024} KiB` : `${n} B`;
@@ -61,7 +61,7 @@ export const CELLS: readonly Cell[] = [
 ];
 
 /** The cells of `--quick`: issue 16's targets, aes256-sha1. */
-export const QUICK_CELLS = [
+const QUICK_CELLS = [
   'wrap-conf 16',
   'wrap-conf 1024',
   'wrap-integ 65536',
