@@ -16,10 +16,14 @@ export function cpuSeconds(): number {
   return (u.user + u.system) / 1e6;
 }
 
+/** One configuration's credentials: the reused ticket, the pool of distinct ones, the acceptor. */
 export interface Side {
   readonly initiator: Credentials;
+  /** One initiator credential per distinct service ticket ("every ticket new"), in rotation. */
+  readonly pool: readonly Credentials[];
   readonly acceptor: Credentials;
   readonly target: Name;
+  next: number;
 }
 
 export interface Pair {
@@ -27,11 +31,18 @@ export interface Pair {
   acc: SecurityContext;
 }
 
+/** The initiator credential of the next context: the reused ticket or the pool's next one. */
+function initiatorOf(s: Side, fresh: boolean): Credentials {
+  if (!fresh || s.pool.length === 0) return s.initiator;
+  s.next = (s.next + 1) % s.pool.length;
+  return s.pool[s.next];
+}
+
 /** The initiator's first step: its context (waiting for the AP-REP) and the AP-REQ. */
-async function initFirst(s: Side): Promise<[SecurityContext, Uint8Array]> {
+async function initFirst(s: Side, fresh: boolean): Promise<[SecurityContext, Uint8Array]> {
   const init = SecurityContext.initiate({
     target: s.target,
-    credentials: s.initiator,
+    credentials: initiatorOf(s, fresh),
     mutual: true,
     replayDetection: true,
     sequence: true,
@@ -41,8 +52,8 @@ async function initFirst(s: Side): Promise<[SecurityContext, Uint8Array]> {
   return [init, t1];
 }
 
-export async function establish(s: Side): Promise<Pair> {
-  const [init, t1] = await initFirst(s);
+export async function establish(s: Side, fresh = false): Promise<Pair> {
+  const [init, t1] = await initFirst(s, fresh);
   const acc = SecurityContext.accept({ credentials: s.acceptor });
   const t2 = await acc.step(t1);
   await init.step(t2);
@@ -86,20 +97,28 @@ export function benchMic(p: Pair, data: Uint8Array, budget: number): number {
   }, budget);
 }
 
-/** ctx.export() then importSecContext() of the acceptor's context, over and over. */
-export function benchExport(p: Pair, budget: number): number {
-  return runSync(() => {
-    p.acc = importSecContext(p.acc.export());
+/**
+ * ctx.export() then importSecContext() of the acceptor's context, over and over; sealed with
+ * `key` when given (docs/export-token.md). The rate, and the last token's size in bytes.
+ */
+export function benchExport(p: Pair, budget: number, key?: Uint8Array): { rate: number; size: number } {
+  let size = 0;
+  const opts = key ? { key } : {};
+  const rate = runSync(() => {
+    const t = p.acc.export(opts);
+    size = t.length;
+    p.acc = importSecContext(t, opts);
   }, budget);
+  return { rate, size };
 }
 
-export async function benchEstablish(s: Side, budget: number): Promise<number> {
+export async function benchEstablish(s: Side, fresh: boolean, budget: number): Promise<number> {
   const t0 = cpuSeconds();
   let ops = 0;
   let spent = 0;
   while (spent < budget) {
     for (let i = 0; i < 16; i++) {
-      const p = await establish(s);
+      const p = await establish(s, fresh);
       p.init.delete();
       p.acc.delete();
     }
@@ -110,12 +129,12 @@ export async function benchEstablish(s: Side, budget: number): Promise<number> {
 }
 
 /** Accept alone: AP-REQs made beforehand (untimed), each accepted once. */
-export async function benchAccept(s: Side, budget: number): Promise<number> {
+export async function benchAccept(s: Side, fresh: boolean, budget: number): Promise<number> {
   let ops = 0;
   let spent = 0;
   while (spent < budget) {
     const made: [SecurityContext, Uint8Array][] = [];
-    for (let i = 0; i < 64; i++) made.push(await initFirst(s));
+    for (let i = 0; i < 64; i++) made.push(await initFirst(s, fresh));
     const t0 = cpuSeconds();
     for (const [, t1] of made) {
       const acc = SecurityContext.accept({ credentials: s.acceptor });
@@ -127,4 +146,52 @@ export async function benchAccept(s: Side, budget: number): Promise<number> {
     for (const [init] of made) init.delete();
   }
   return ops / spent;
+}
+
+/** Per-context bytes of memory: live after establishment, and after 5 wraps + 5 MICs each. */
+export interface MemoryPerContext {
+  readonly fresh: number;
+  readonly traffic: number;
+}
+
+/** heapUsed + external (which, in Node, includes every ArrayBuffer and Buffer), after full GCs. */
+function inUse(gc: () => void): number {
+  gc();
+  gc();
+  const m = process.memoryUsage();
+  return m.heapUsed + m.external;
+}
+
+/**
+ * Memory per established acceptor context, as bench/mit-gss.c's memory cell: `count` contexts
+ * accepted from the pool's tickets (each initiator context deleted at once), measured live, then
+ * after 5 wraps (1 KiB, confidential) and 5 MICs (16 B) on each, both against the level after all
+ * are deleted and collected (so the replay cache, the ticket cache and compiled code, kept per
+ * process, do not count). Needs node --expose-gc; undefined without it.
+ */
+export async function memoryPerContext(s: Side, count: number): Promise<MemoryPerContext | undefined> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) return undefined;
+  const msg = new Uint8Array(1024);
+  const small = msg.subarray(0, 16);
+  const live: SecurityContext[] = [];
+  for (let i = 0; i < count; i++) {
+    const [init, t1] = await initFirst(s, true);
+    const acc = SecurityContext.accept({ credentials: s.acceptor });
+    await acc.step(t1);
+    init.delete();
+    live.push(acc);
+  }
+  const fresh = inUse(gc);
+  for (const acc of live) {
+    for (let j = 0; j < 5; j++) {
+      acc.wrap(msg, { confidential: true });
+      acc.getMic(small);
+    }
+  }
+  const traffic = inUse(gc);
+  for (const acc of live) acc.delete();
+  live.length = 0;
+  const base = inUse(gc);
+  return { fresh: (fresh - base) / count, traffic: (traffic - base) / count };
 }

@@ -1,219 +1,115 @@
 /**
- * GSS-API throughput of ours beside MIT krb5 1.20 (bench/mit-gss.c, built with gcc against
+ * GSS-API speed of ours beside MIT krb5 1.20 (bench/mit-gss.c, built with gcc against
  * libgssapi_krb5 into a temp dir), the same work in the same run against one throwaway MIT realm
  * (test/harness/realm.ts): wrap+unwrap with and without confidentiality, getMIC+verifyMIC,
- * full establishment (service ticket cached), accept_sec_context alone (replay cache on), and
- * export+import, for aes256-cts-hmac-sha1-96 and the RFC 8009 enctypes.
+ * accept_sec_context alone and full establishment (each with the same ticket reused and with every
+ * ticket new, MIT in its defaults and all in memory), export+import (plain and sealed), and
+ * memory per established context; for aes256-cts-hmac-sha1-96 and the RFC 8009 enctypes.
  *
- *   node --import tsx bench/gss.ts [--seconds S] [--rounds N] [--enctypes 18,19,20] [--cells accept,...] [--raw] [--no-mit]
- *   (S: CPU seconds per slice and side, default 0.2; N: slices per cell, default 5; --cells keeps
- *   the cells whose key starts with one of the given measures, e.g. accept, establish, wrap-conf;
- *   --raw also prints every slice's rate)
+ *   node --import tsx bench/gss.ts [--runs N] [--quick] [--markdown] [--seconds S] [--rounds R]
+ *     [--warmup W] [--enctypes 18,19,20] [--cells accept-new,wrap-conf 1024,mem,...]
+ *     [--tickets T] [--contexts C] [--raw] [--no-mit] [--node-flags '--cpu-prof ...']
  *
- * Rates are per CPU second of each process (user + system). MIT's harness stays up and takes
- * one command per cell; each cell runs in alternating short slices (MIT, ours, MIT, ours, ...),
- * so both see the same machine state (a shared VM drifts by tens of percent within seconds). The
- * table shows the medians over the slices; the ratio is the median of the per-slice ratios.
+ * N measuring processes (default 3), one after the other, each with its own V8 state; in each,
+ * every cell is warmed up (untimed slices of ours until the mean of the last two is within 5% of
+ * the two before, at most W = 16),
+ * then R (default 7) alternating slices of S (default 0.2) CPU seconds: MIT, ours, MIT, ours...
+ * Rates are per CPU second of each process (user + system), so time the shared machine gives to
+ * others is not charged. The table: the median of all per-slice ratios, the range of the
+ * per-process medians and the range of the slices (docs/performance.md). --quick: aes256-sha1,
+ * issue 16's target cells, S = 0.1, R = 5, W = 10, 600 tickets, 3000 contexts. --markdown prints the tables for docs/performance.md.
+ * --node-flags: extra node options of the measuring processes (profiling: --cpu-prof).
  */
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { getProfile, randomBytes } from '../src/crypto/index.js';
-import { Credentials } from '../src/gssapi/creds/creds.js';
-import { Name } from '../src/gssapi/names/names.js';
-import { interopSkip, startRealm } from '../test/harness/realm.js';
-import {
-  benchAccept,
-  benchEstablish,
-  benchExport,
-  benchMic,
-  benchWrap,
-  contextEnctype,
-  establish,
-  type Pair,
-  type Side,
-} from './gss-ours.js';
-import { buildMit, MitHarness, TARGET_SERVICE } from './mit-harness.js';
-
-const SIZES = [16, 1024, 65536, 1048576];
+import { fileURLToPath } from 'node:url';
+import { getProfile } from '../src/crypto/index.js';
+import { interopSkip, krb5ConfText, startRealm } from '../test/harness/realm.js';
+import { parseOptions } from './gss-cells.js';
+import { type ChildResult, type ChildSpec, childMain } from './gss-child.js';
+import { makePool, type Pool } from './gss-pool.js';
+import { enctypeTable, rawLines } from './gss-report.js';
+import { buildMit } from './mit-harness.js';
 
 const args = process.argv.slice(2);
-const opt = (name: string, dflt: string) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : dflt;
-};
-const seconds = Number(opt('--seconds', '0.2'));
-const rounds = Number(opt('--rounds', '5'));
-const enctypes = opt('--enctypes', '18,19,20').split(',').map(Number);
-const noMit = args.includes('--no-mit');
-const cellFilter = opt('--cells', '').split(',').filter(Boolean);
-const raw = args.includes('--raw');
+const o = parseOptions(args);
 
-/** Cells in table order: key "measure size", a label, the target ratio (aes256-sha1), bytes per op. */
-const CELLS: { key: string; label: string; target?: number; bytes: number }[] = [
-  ...SIZES.flatMap((s) => [
-    { key: `wrap-conf ${s}`, label: `wrap+unwrap conf ${sizeName(s)}`, target: target(s), bytes: s },
-    { key: `wrap-integ ${s}`, label: `wrap+unwrap integ ${sizeName(s)}`, bytes: s },
-  ]),
-  { key: 'mic 16', label: 'getMIC+verifyMIC 16 B', target: 0.5, bytes: 0 },
-  { key: 'establish 0', label: 'establish (init+accept+AP-REP)', target: 1, bytes: 0 },
-  { key: 'accept 0', label: 'accept_sec_context alone', target: 1, bytes: 0 },
-  { key: 'export 0', label: 'export+import (acceptor)', bytes: 0 },
-];
+const load = () =>
+  loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
 
-function cells(): typeof CELLS {
-  if (cellFilter.length === 0) return CELLS;
-  return CELLS.filter((c) => cellFilter.some((f) => c.key.startsWith(`${f} `)));
-}
-
-function target(size: number): number {
-  return size >= 65536 ? 3 : size >= 1024 ? 1 : 0.5;
-}
-
-function sizeName(n: number): string {
-  return n >= 1048576 ? `${n / 1048576} MiB` : n >= 1024 ? `${n / 1024} KiB` : `${n} B`;
-}
-
-const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[xs.length >> 1];
-
-async function oursCell(side: Side, pair: Pair, key: string, budget: number): Promise<number> {
-  const [measure, size] = key.split(' ');
-  const data = randomBytes(Number(size));
-  switch (measure) {
-    case 'wrap-conf':
-      return benchWrap(pair, data, true, budget);
-    case 'wrap-integ':
-      return benchWrap(pair, data, false, budget);
-    case 'mic':
-      return benchMic(pair, data, budget);
-    case 'export':
-      return benchExport(pair, budget);
-    case 'establish':
-      return benchEstablish(side, budget);
-    default:
-      return benchAccept(side, budget);
-  }
-}
-
-function fmt(v: number | undefined, bytes: number): string {
-  if (v === undefined) return '-';
-  if (bytes >= 65536) return `${((v * bytes) / 1e6).toFixed(0)} MB/s`;
-  return v >= 1e4 ? `${(v / 1e3).toFixed(0)}k/s` : `${v.toFixed(0)}/s`;
-}
-
-async function main(): Promise<void> {
+async function parent(): Promise<void> {
   const skip = interopSkip();
   if (skip) {
     console.log(`gss bench: ${skip}`);
     return;
   }
+  const started = Date.now();
   console.log(`node ${process.version}, OpenSSL ${process.versions.openssl}, ${cpus()[0]?.model ?? 'cpu?'}`);
   console.log(
-    `per CPU second, medians of ${rounds} alternating slices (MIT, ours) of ${seconds} CPU s per cell; MB/s of message`,
+    `${new Date().toISOString()}: ${o.runs} processes; per CPU second; in each, per cell, ${o.rounds} alternating ` +
+      `slices (MIT, ours) of ${o.seconds} CPU s after a warm-up; load average ${load()}`,
   );
   const tmp = mkdtempSync(join(tmpdir(), 'gssapi-ts-bench-'));
   const realm = await startRealm();
-  const saved = { ...process.env };
   try {
     for (const k of ['KRB5_CONFIG', 'KRB5_KDC_PROFILE', 'KRB5RCACHEDIR'] as const)
       process.env[k] = realm.env[k];
-    const mit = buildMit(tmp, noMit);
+    const mit = buildMit(tmp, o.noMit);
     if (typeof mit !== 'string') console.log(`MIT krb5: ${mit.skipped}`);
-    for (const e of enctypes) {
-      const name = getProfile(e).name;
+    const pools: Record<string, Pool> = {};
+    for (const e of o.enctypes) {
       // The TGT's key (aes256-sha1) must stay usable; the KDC takes the first listed enctype the
       // service has for the ticket's session key, which the context's subkeys follow.
-      realm.writeKrb5Conf([`default_tgs_enctypes = ${name} aes256-cts-hmac-sha1-96`]);
-      // Separate copies of alice's TGT-only ccache: each side caches its own service ticket.
-      const ourCc = join(realm.dir, `alice-ours-${e}.ccache`);
-      const mitCc = join(realm.dir, `alice-mit-${e}.ccache`);
-      copyFileSync(realm.aliceCcache.slice('FILE:'.length), ourCc);
-      copyFileSync(realm.aliceCcache.slice('FILE:'.length), mitCc);
-      const side: Side = {
-        initiator: await Credentials.acquire({ usage: 'initiate', ccache: `FILE:${ourCc}` }),
-        acceptor: await Credentials.acquire({ usage: 'accept', keytab: `FILE:${realm.keytabs.gsstest}` }),
-        target: Name.hostbased(TARGET_SERVICE),
-      };
-      const pair = await establish(side);
-      const harness =
-        typeof mit === 'string'
-          ? new MitHarness(
-              mit,
-              {
-                ...realm.env,
-                KRB5CCNAME: `FILE:${mitCc}`,
-                KRB5_KTNAME: `FILE:${realm.keytabs.gsstest}`,
-              },
-              seconds,
-            )
-          : undefined;
-      const enctypes = {
-        ours: contextEnctype(pair.init),
-        mit: harness ? await harness.enctype() : undefined,
-      };
-      const ours = new Map<string, number[]>();
-      const theirs = new Map<string, number[]>();
-      try {
-        for (const c of cells()) {
-          // Warm-up, untimed: V8 takes about a CPU second of establishments to reach its steady
-          // state (measured: 0.9k/s in the first 0.2 s, 5k/s after 1.5 s); MIT's C needs none.
-          const slow = c.key.startsWith('establish') || c.key.startsWith('accept');
-          await oursCell(side, pair, c.key, slow ? Math.max(seconds, 1.5) : seconds);
-          const o: number[] = [];
-          const t: number[] = [];
-          for (let r = 0; r < rounds; r++) {
-            if (harness) t.push(await harness.cell(c.key));
-            o.push(await oursCell(side, pair, c.key, seconds));
-          }
-          ours.set(c.key, o);
-          theirs.set(c.key, t);
-        }
-      } finally {
-        harness?.close();
-        pair.init.delete();
-        pair.acc.delete();
-      }
-      printTable(e, name, enctypes, ours, theirs);
+      realm.writeKrb5Conf([`default_tgs_enctypes = ${getProfile(e).name} aes256-cts-hmac-sha1-96`]);
+      const t0 = Date.now();
+      pools[e] = await makePool(realm.aliceCcache.slice('FILE:'.length), join(tmp, `pool-${e}`), o.tickets);
+      console.log(`${getProfile(e).name}: ${o.tickets} service tickets in ${Date.now() - t0} ms`);
     }
+    // The measuring processes get a krb5.conf per enctype whose KDC is a closed port, so a ticket
+    // missing from a ccache fails loudly instead of costing a TGS exchange while timed. Its
+    // default_tgs_enctypes is the pool's: the initiator's RFC 4537 list chooses the acceptor
+    // subkey's enctype, and MIT's ccache lookup filters on it.
+    const confs: Record<string, string> = {};
+    for (const e of o.enctypes) {
+      confs[e] = join(tmp, `krb5-measure-${e}.conf`);
+      const tgs = `default_tgs_enctypes = ${getProfile(e).name} aes256-cts-hmac-sha1-96`;
+      writeFileSync(confs[e], krb5ConfText(realm.realm, 1, [tgs]));
+    }
+    const env: Record<string, string> = {};
+    for (const k of ['KRB5_KDC_PROFILE', 'KRB5RCACHEDIR'] as const) env[k] = realm.env[k] ?? '';
+    const spec: ChildSpec = { env, confs, keytab: `FILE:${realm.keytabs.gsstest}`, pools, mit };
+    const specFile = join(tmp, 'spec.json');
+    writeFileSync(specFile, JSON.stringify(spec));
+    const runs: ChildResult[] = [];
+    const self = fileURLToPath(import.meta.url);
+    for (let i = 0; i < o.runs; i++) {
+      const out = join(tmp, `run-${i}.json`);
+      const r = spawnSync(
+        process.execPath,
+        ['--expose-gc', ...o.nodeFlags, '--import', 'tsx', self, ...args, '--child', specFile, out],
+        {
+          stdio: 'inherit',
+        },
+      );
+      if (r.status !== 0) throw new Error(`measuring process ${i + 1} failed (${r.status ?? r.signal})`);
+      runs.push(JSON.parse(readFileSync(out, 'utf8')) as ChildResult);
+      console.log(`process ${i + 1}/${o.runs} done (pid ${runs[i].pid}), load average ${load()}`);
+    }
+    if (o.raw) console.log(rawLines(runs).join('\n'));
+    for (const e of o.enctypes) console.log(`\n${enctypeTable(runs, e, o.markdown)}`);
+    console.log(
+      `\nfinished ${new Date().toISOString()} in ${((Date.now() - started) / 1000).toFixed(0)} s, load average ${load()}`,
+    );
   } finally {
-    for (const k of ['KRB5_CONFIG', 'KRB5_KDC_PROFILE', 'KRB5RCACHEDIR'] as const) {
-      if (saved[k] === undefined) delete process.env[k];
-      else process.env[k] = saved[k];
-    }
     await realm.stop();
     rmSync(tmp, { recursive: true, force: true });
   }
 }
 
-function printTable(
-  e: number,
-  name: string,
-  got: { ours: number; mit: number | undefined },
-  ours: Map<string, number[]>,
-  theirs: Map<string, number[]>,
-): void {
-  console.log(`\n${name} (${e}): context enctype ours ${got.ours}, MIT ${got.mit ?? '-'}`);
-  console.log(
-    `${'measure'.padEnd(34)}${'ours'.padStart(11)}${'MIT'.padStart(11)}${'ours/MIT'.padStart(10)}${'target'.padStart(8)}`,
-  );
-  for (const c of cells()) {
-    const os = ours.get(c.key) ?? [];
-    const ts = theirs.get(c.key) ?? [];
-    const o = median(os);
-    const t = ts.length ? median(ts) : undefined;
-    const ratio = ts.length ? median(os.map((v, i) => v / ts[i])) : undefined;
-    if (raw)
-      console.log(
-        `raw ${c.key} ours ${os.map((v) => v.toFixed(0)).join(' ')} mit ${ts.map((v) => v.toFixed(0)).join(' ')}`,
-      );
-    const tgt = c.target === undefined || e !== 18 ? '' : `>=${c.target}`;
-    const mark =
-      ratio !== undefined && c.target !== undefined && e === 18 && ratio < c.target ? ' MISSED' : '';
-    console.log(
-      `${c.label.padEnd(34)}${fmt(o, c.bytes).padStart(11)}${fmt(t, c.bytes).padStart(11)}` +
-        `${ratio === undefined ? '-'.padStart(10) : ratio.toFixed(2).padStart(10)}${tgt.padStart(8)}${mark}`,
-    );
-  }
-}
-
-await main();
+const child = args.indexOf('--child');
+if (child >= 0) await childMain(o, args[child + 1], args[child + 2]);
+else await parent();

@@ -17,9 +17,9 @@ export function buildMit(dir: string, noMit = false): string | { skipped: string
     return { skipped: 'skipped (no gssapi_krb5.h: apt-get install libkrb5-dev)' };
   }
   const exe = join(dir, 'mit-gss');
-  const src = fileURLToPath(new URL('./mit-gss.c', import.meta.url));
+  const src = ['./mit-gss.c', './mit-gss-creds.c'].map((f) => fileURLToPath(new URL(f, import.meta.url)));
   try {
-    execFileSync('gcc', ['-O2', '-o', exe, src, '-lgssapi_krb5', '-lkrb5'], { stdio: 'pipe' });
+    execFileSync('gcc', ['-O2', '-o', exe, ...src, '-lgssapi_krb5', '-lkrb5'], { stdio: 'pipe' });
   } catch (e) {
     return { skipped: `build failed (${(e as Error).message.split('\n')[0]})` };
   }
@@ -38,9 +38,16 @@ export class MitHarness {
 
   readonly #seconds: number;
 
-  constructor(exe: string, env: NodeJS.ProcessEnv, seconds: number) {
+  /**
+   * `args` after the executable: [-memory] POOLDIR NPOOL (bench/mit-gss.c); bench/fleet.ts gives
+   * none and has the old single-ticket harness (pool of 0).
+   */
+  constructor(exe: string, env: NodeJS.ProcessEnv, seconds: number, args: readonly string[] = ['', '0']) {
     this.#seconds = seconds;
-    this.#child = spawn(exe, [TARGET_SERVICE], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const memory = args[0] === '-memory';
+    const rest = memory ? args.slice(1) : args;
+    const argv = [...(memory ? ['-memory'] : []), TARGET_SERVICE, ...rest];
+    this.#child = spawn(exe, argv, { env, stdio: ['pipe', 'pipe', 'pipe'] });
     this.#child.stdout.setEncoding('utf8');
     this.#child.stdout.on('data', (d: string) => {
       this.#buf += d;
@@ -76,10 +83,15 @@ export class MitHarness {
     return Number((await this.#next()).split(' ')[1]);
   }
 
+  /** One slice of "measure size": ops per CPU second (the first number after them). */
   async cell(key: string): Promise<number> {
-    this.#child.stdin.write(`${key} ${this.#seconds}\n`);
-    const f = (await this.#next()).split(' ');
-    return Number(f[2]);
+    return (await this.command(key, this.#seconds))[0];
+  }
+
+  /** One command "measure size", with its own seconds; the numbers of the answer's line. */
+  async command(key: string, seconds: number): Promise<number[]> {
+    this.#child.stdin.write(`${key} ${seconds}\n`);
+    return (await this.#next()).split(' ').slice(2).map(Number);
   }
 
   close(): void {
