@@ -16,9 +16,8 @@ import { Name } from '../../src/gssapi/names/names.js';
 import { toHex, utf8 } from '../../src/util/bytes.js';
 import { legacyProviderLoaded, runWithLegacyProvider } from '../harness/legacy-provider.js';
 import { MIT_BIN } from '../harness/realm.js';
+import { preserveEnv } from '../harness/realm-env.js';
 import { AD_PASSWORDS, type SambaDomain, sambaSkip, startSambaDomain } from '../harness/samba.js';
-
-const ENV_KEYS = ['KRB5_CONFIG', 'KRB5CCNAME', 'KRB5_KTNAME', 'KRB5_CLIENT_KTNAME'] as const;
 
 /** The domain's krb5.conf with extra [libdefaults] lines, written beside it. */
 function confWith(ad: SambaDomain, name: string, lines: readonly string[]): string {
@@ -74,18 +73,15 @@ if (!legacyProviderLoaded()) {
     skip: sambaSkip(),
   }, () => {
     let ad: SambaDomain;
-    const saved: Record<string, string | undefined> = {};
+    let restoreEnv: (() => void) | undefined;
 
     before(async () => {
       ad = await startSambaDomain();
-      for (const k of ENV_KEYS) saved[k] = process.env[k];
+      restoreEnv = preserveEnv();
       delete process.env.KRB5_CLIENT_KTNAME;
     });
     after(async () => {
-      for (const k of ENV_KEYS) {
-        if (saved[k] === undefined) delete process.env[k];
-        else process.env[k] = saved[k];
-      }
+      restoreEnv?.();
       await ad?.stop();
     });
 

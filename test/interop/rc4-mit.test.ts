@@ -18,9 +18,9 @@ import { Name } from '../../src/gssapi/names/names.js';
 import { fromHex, toHex, utf8 } from '../../src/util/bytes.js';
 import { legacyProviderLoaded, runWithLegacyProvider } from '../harness/legacy-provider.js';
 import { interopSkip, MIT_BIN, type Realm, startRealm } from '../harness/realm.js';
+import { adoptRealmEnv } from '../harness/realm-env.js';
 import { type MitPeer, startMitPeer } from './context-peer.js';
 
-const ENV_KEYS = ['KRB5_CONFIG', 'KRB5CCNAME', 'KRB5_KTNAME', 'KRB5_KDC_PROFILE', 'KRB5RCACHEDIR'] as const;
 /**
  * MIT 1.21 (and Debian's 1.20 security update) assumes every service has AES and issues AES
  * session keys unless the client asks for RC4 only: so both request lists name only RC4.
@@ -43,22 +43,16 @@ if (!legacyProviderLoaded()) {
   describe('arcfour-hmac against MIT krb5 (child with the legacy provider)', { skip: interopSkip() }, () => {
     let realm: Realm;
     let peer: MitPeer;
-    const saved: Record<string, string | undefined> = {};
+    let restoreEnv: (() => void) | undefined;
 
     before(async () => {
       realm = await startRealm({ enctypes: ['arcfour-hmac'], libdefaults: RC4_ON });
-      for (const k of ENV_KEYS) {
-        saved[k] = process.env[k];
-        process.env[k] = realm.env[k];
-      }
+      restoreEnv = adoptRealmEnv(realm.env);
       peer = startMitPeer(realm.env);
     });
     after(async () => {
       await peer?.close();
-      for (const k of ENV_KEYS) {
-        if (saved[k] === undefined) delete process.env[k];
-        else process.env[k] = saved[k];
-      }
+      restoreEnv?.();
       await realm?.stop();
     });
 
