@@ -208,6 +208,11 @@ export async function getInitialCredentials(req: InitialCredentialsRequest): Pro
       throw asError(e.errorCode, req, answer.error);
     }
     const rep = decodeAsRep(answer.reply);
+    // MIT check_reply_enctype: the reply key's enctype must be one we asked for (so RC4 is
+    // never used unless allow_rc4 put it in the request).
+    if (!etypes.includes(rep.encPart.etype)) {
+      throw krb5Error('KRB5_CONFIG_ETYPE_NOSUPP', `KDC reply enctype ${rep.encPart.etype} was not requested`);
+    }
     const key = replyKey(req, rep.encPart.etype, rep.padata, chosen);
     let plain: Uint8Array;
     try {
