@@ -9,10 +9,11 @@ import { confounderBytes, constantTimeEqual, plainFrom, randomBytes } from './pr
 import { type EnctypeProfile, getProfile, profileByChecksumType } from './profiles.js';
 import { profileOfKey } from './rfc3961.js';
 import * as rfc3962 from './rfc3962.js';
+import * as rfc4757 from './rfc4757.js';
 import * as rfc8009 from './rfc8009.js';
 
-function family(p: EnctypeProfile): typeof rfc3962 | typeof rfc8009 {
-  return p.family === 'rfc3962' ? rfc3962 : rfc8009;
+function family(p: EnctypeProfile): typeof rfc3962 | typeof rfc8009 | typeof rfc4757 {
+  return p.family === 'rfc3962' ? rfc3962 : p.family === 'rfc8009' ? rfc8009 : rfc4757;
 }
 
 /** The one decryption failure: fixed text, same for a bad MAC and a bad length (no oracle). */
@@ -163,7 +164,7 @@ export function verifyChecksumOfType(
   return constantTimeEqual(makeChecksumOfType(cksumtype, key, usage, data), checksum);
 }
 
-/** RFC 3961 PRF: 16 bytes for 17/18 (RFC 3962), 32 or 48 bytes for 19/20 (RFC 8009). */
+/** RFC 3961 PRF: 16 bytes for 17/18 (RFC 3962), 32 or 48 for 19/20 (RFC 8009), 20 for 23. */
 export function prf(key: Key, input: Uint8Array): Uint8Array {
   const p = profileOfKey(key);
   return family(p).prf(p, key, input);
@@ -174,7 +175,7 @@ export function randomToKey(enctype: number, bytes: Uint8Array): Key {
   if (bytes.length !== p.seedBytes) {
     throw new GssError(GSS_S_FAILURE, MINOR.KRB5_CRYPTO_INTERNAL, 'random-to-key input has the wrong length');
   }
-  // AES random-to-key is the identity (RFC 3962 section 6, RFC 8009 section 5).
+  // AES and RC4 random-to-key are the identity (RFC 3962 6, RFC 8009 5; MIT k5_rand2key_direct).
   return { enctype, keyvalue: bytes.slice() };
 }
 
@@ -217,7 +218,12 @@ export function stringToKey(
   options: StringToKeyOptions = {},
 ): Key {
   const p = getProfile(enctype);
-  const iterations = iterationsOf(p, s2kparams, options.allowWeakIterations === true);
+  // MIT krb5int_arcfour_string_to_key: RC4 takes no parameters at all.
+  if (p.family === 'rfc4757' && s2kparams !== undefined) {
+    throw new GssError(GSS_S_FAILURE, MINOR.KRB5_ERR_BAD_S2K_PARAMS, 'bad string-to-key parameters');
+  }
+  const iterations =
+    p.family === 'rfc4757' ? 0 : iterationsOf(p, s2kparams, options.allowWeakIterations === true);
   const enc = new TextEncoder();
   const pw = typeof password === 'string' ? enc.encode(password) : password;
   const s = typeof salt === 'string' ? enc.encode(salt) : salt;

@@ -37,9 +37,11 @@ export {
   ENCTYPE,
   type EnctypeProfile,
   getProfile,
+  isImplementedEnctype,
   parseEnctypeList,
   profileByChecksumType,
   profileByName,
   SUPPORTED_ENCTYPES,
 } from './profiles.js';
 export { forgetDerivedKeys } from './rfc3961.js';
+export { gssCrypt as arcfourGssCrypt, translateUsage as arcfourTranslateUsage } from './rfc4757.js';

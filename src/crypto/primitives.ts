@@ -20,9 +20,10 @@ import {
   randomFillSync,
   timingSafeEqual,
 } from 'node:crypto';
-import { GSS_S_DEFECTIVE_TOKEN, GssError } from '../errors/status.js';
+import { MINOR } from '../errors/minor.js';
+import { GSS_S_DEFECTIVE_TOKEN, GSS_S_FAILURE, GssError } from '../errors/status.js';
 
-export type HashName = 'sha1' | 'sha256' | 'sha384';
+export type HashName = 'sha1' | 'sha256' | 'sha384' | 'md5';
 
 /** An opaque key handle (an OpenSSL secret key object), made once per derived key. */
 export type SecretKey = KeyObject;
@@ -95,8 +96,8 @@ function plain(b: Buffer): Uint8Array {
   return new Uint8Array(b.buffer, b.byteOffset, b.length);
 }
 
-const HASH_BLOCK: Record<HashName, number> = { sha1: 64, sha256: 64, sha384: 128 };
-const HASH_BYTES: Record<HashName, number> = { sha1: 20, sha256: 32, sha384: 48 };
+const HASH_BLOCK: Record<HashName, number> = { sha1: 64, sha256: 64, sha384: 128, md5: 64 };
+const HASH_BYTES: Record<HashName, number> = { sha1: 20, sha256: 32, sha384: 48, md5: 16 };
 /**
  * crypto.hash, the one-shot digest of Node 20.12+; looked up rather than imported by name so that
  * older Node 20 releases load this module (HMAC then always takes createHmac).
@@ -293,9 +294,48 @@ export function hmac(
   return plain(h.digest());
 }
 
-/** HMAC-MD5: only for RFC 4757's checksum that MS-SFU's PA-FOR-USER requires (./hmac-md5.ts). */
-export function hmacMd5(key: Uint8Array, data: Uint8Array): Uint8Array {
-  return new Uint8Array(createHmac('md5', key).update(data).digest());
+/**
+ * RC4 and MD4 live in OpenSSL 3's legacy provider, which Node loads only when started with
+ * --openssl-legacy-provider (or NODE_OPTIONS=--openssl-legacy-provider). Without it OpenSSL
+ * answers "unsupported": that becomes one GssError naming both the flag and the krb5.conf
+ * setting, since only a configuration that enabled RC4 (allow_rc4) gets this far.
+ */
+function legacyMissing(what: string, cause: unknown): GssError {
+  return new GssError(
+    GSS_S_FAILURE,
+    MINOR.KRB5_PROG_ETYPE_NOSUPP,
+    `arcfour-hmac (RC4) is enabled by allow_rc4 but this process's OpenSSL lacks ${what}: start node with --openssl-legacy-provider (or NODE_OPTIONS=--openssl-legacy-provider)`,
+    { cause },
+  );
+}
+
+/** RC4 keystream XOR of `data` under `key` (RFC 4757): OpenSSL's legacy provider. */
+export function rc4(key: Uint8Array, data: Uint8Array): Uint8Array {
+  let c: Cipher;
+  try {
+    c = createCipheriv('rc4', key, null);
+  } catch (e) {
+    throw legacyMissing('RC4', e);
+  }
+  return plain(c.update(data));
+}
+
+/** MD4 (RFC 1320), only for RFC 4757's string-to-key: OpenSSL's legacy provider. */
+export function md4(data: Uint8Array): Uint8Array {
+  let h: ReturnType<typeof createHash>;
+  try {
+    h = createHash('md4');
+  } catch (e) {
+    throw legacyMissing('MD4', e);
+  }
+  return new Uint8Array(h.update(data).digest());
+}
+
+/** HMAC-MD5 of the concatenation of `parts` (RFC 4757's key derivation and integrity check). */
+export function hmacMd5Parts(key: Uint8Array, parts: readonly Uint8Array[]): Uint8Array {
+  const h = createHmac('md5', key);
+  for (const p of parts) h.update(p);
+  return plain(h.digest());
 }
 
 export function hmacSha256(key: Uint8Array, data: Uint8Array): Uint8Array {

@@ -12,6 +12,7 @@ import { SecurityContext } from '../gssapi/context/context.js';
 import { Credentials } from '../gssapi/creds/creds.js';
 import { GSS_C_DELEG_FLAG } from '../gssapi/flags.js';
 import { Name } from '../gssapi/names/names.js';
+import type { Pac } from '../krb5/pac/index.js';
 import { negotiateChallenge, parseNegotiate } from './header.js';
 
 export interface NegotiateServerOptions {
@@ -54,6 +55,11 @@ export interface NegotiateIdentity {
   readonly delegatedCredentials?: Credentials;
   /** The established context (per-message services, export). */
   readonly context: SecurityContext;
+  /**
+   * The ticket's PAC (MS-PAC: user and group SIDs, UPN; docs/active-directory.md), verified
+   * with the service key before the context was established; absent when the ticket has none.
+   */
+  readonly pac?: Pac;
 }
 
 /** What the framework-neutral core decides for one request: 200 with the client, or 401. */
@@ -165,6 +171,7 @@ export class NegotiateAuthenticator {
         flags,
         ...(delegated ? { delegatedCredentials: delegated } : {}),
         context: ctx,
+        ...(ctx.pac ? { pac: ctx.pac } : {}),
       },
       ...(out && out.length > 0 ? { wwwAuthenticate: negotiateChallenge(out) } : {}),
     };

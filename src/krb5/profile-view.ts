@@ -57,14 +57,16 @@ export function loadProfile(): ProfileView {
     throw e;
   }
   const client = clientConfigFromProfile(config.profile);
-  const permitted = parseEnctypeList(config.allowedEnctypes);
+  // RC4 only under allow_rc4 (docs/active-directory.md, "RC4-HMAC").
+  const rc4 = { allowRc4: config.allowRc4 };
+  const permitted = parseEnctypeList(config.allowedEnctypes, rc4);
   const view: ProfileView = {
     config,
     defaultRealm: config.defaultRealm,
     clockSkew: config.clockskew,
     qualifyShortname: config.profile.getString('libdefaults', 'qualify_shortname') ?? primaryDomain(),
     permittedEnctypes: permitted,
-    defaultTgsEnctypes: parseEnctypeList(config.tgsEnctypes).filter((e) => permitted.includes(e)),
+    defaultTgsEnctypes: parseEnctypeList(config.tgsEnctypes, rc4).filter((e) => permitted.includes(e)),
     kdcSettings: client.settings,
     values: (section, ...path) => config.profile.getValues(section, ...path),
   };

@@ -3,11 +3,16 @@
  * info with SIDs and groups, UPN/DNS info) for SPNs on a user and a computer account, accepted
  * with keytabs from `samba-tool domain exportkeytab`; the KDC signature checked with the
  * exported krbtgt key; a ticket whose PAC was altered (re-encrypted with the service key, so only
- * the PAC signature can tell) refused with MIT's code; and MIT's KDC, whose PAC has no logon info.
+ * the PAC signature can tell) refused with MIT's code; the PAC on the HTTP request object of
+ * the node:http, Express and Fastify adapters; and MIT's KDC, whose PAC has no logon info.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
+import express from 'express';
+import Fastify from 'fastify';
 import { readTlv } from '../../src/asn1/index.js';
 import { decrypt, encrypt } from '../../src/crypto/index.js';
 import type { Key } from '../../src/crypto/key.js';
@@ -21,6 +26,14 @@ import {
   unwrapInitialContextToken,
   wrapInitialContextToken,
 } from '../../src/gssapi/token/framing.js';
+import {
+  type NegotiatedRequest,
+  type NegotiateIdentity,
+  negotiate,
+  negotiateFetch,
+  negotiateHook,
+  withNegotiate,
+} from '../../src/http/index.js';
 import { KU_TICKET } from '../../src/krb5/constants/key-usages.js';
 import { parseKeytab } from '../../src/krb5/keytab/format.js';
 import {
@@ -218,6 +231,64 @@ describe('PAC on accepted contexts: Samba AD DC', { skip: sambaSkip() }, () => {
     });
     await asAlice.release();
     await websvc.release();
+  });
+  it('the PAC on the HTTP request (node:http, Express, Fastify), negotiateFetch holding a Samba ticket', async () => {
+    const opts = { keytab: `FILE:${ad.keytabs.web}` };
+    const answer = (id: NegotiateIdentity) =>
+      JSON.stringify({
+        principal: id.principal,
+        userSid: id.pac?.logonInfo?.userSid,
+        groups: id.pac?.logonInfo?.groups.map((g) => g.sid),
+        upn: id.pac?.upnDnsInfo?.upn,
+      });
+    const plain = createServer(withNegotiate((req, res) => res.end(answer(req.negotiate)), opts));
+    const app = express();
+    app.use(negotiate(opts));
+    app.get('/', (req, res) => {
+      res.send(answer((req as unknown as NegotiatedRequest<object>).negotiate));
+    });
+    const viaExpress = createServer(app);
+    const fastify = Fastify();
+    fastify.addHook('onRequest', negotiateHook(opts));
+    fastify.get('/', async (request) =>
+      answer((request as unknown as { negotiate: NegotiateIdentity }).negotiate),
+    );
+    const ports: [string, number][] = [];
+    for (const [name, s] of [
+      ['node:http', plain],
+      ['Express', viaExpress],
+    ] as const) {
+      await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+      ports.push([name, (s.address() as AddressInfo).port]);
+    }
+    await fastify.listen({ port: 0, host: '127.0.0.1' });
+    ports.push(['Fastify', (fastify.server.address() as AddressInfo).port]);
+    try {
+      // The SPN is HTTP/web.<domain>: the URL names that host, the connection goes to 127.0.0.1.
+      const toLoopback: typeof fetch = (url, init) =>
+        fetch(String(url).replace(`//web.${ad.domain}:`, '//127.0.0.1:'), init);
+      for (const [name, port] of ports) {
+        const res = await negotiateFetch(
+          `http://web.${ad.domain}:${port}/`,
+          {},
+          { credentials: alice, fetch: toLoopback },
+        );
+        assert.equal(res.status, 200, name);
+        const got = (await res.json()) as {
+          principal: string;
+          userSid: string;
+          groups: string[];
+          upn: string;
+        };
+        assert.equal(got.principal, `alice@${ad.realm}`, name);
+        assert.equal(got.userSid, sidOf('user', 'alice'), name);
+        assert.ok(got.groups.includes(sidOf('group', 'webusers')), `${name}: ${got.groups.join(' ')}`);
+        assert.equal(got.upn, `alice@${ad.domain}`, name);
+      }
+    } finally {
+      await fastify.close();
+      for (const s of [plain, viaExpress]) await new Promise((r) => s.close(r));
+    }
   });
 });
 

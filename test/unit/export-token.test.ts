@@ -141,9 +141,10 @@ describe('interprocess token: bad input', () => {
       GSS_S_DEFECTIVE_TOKEN,
       MINOR.G_BAD_TOK_HEADER,
     );
-    // An enctype we do not support (rc4-hmac, 23) in the session key.
+    // An enctype we do not support (arcfour-hmac-exp, 24; rc4-hmac, 23, is implemented) in the
+    // session key.
     const s = record();
-    s.sessionKey = { enctype: 23, keyvalue: new Uint8Array(16) };
+    s.sessionKey = { enctype: 24, keyvalue: new Uint8Array(16) };
     expect(encodeExportToken(s), GSS_S_DEFECTIVE_TOKEN, MINOR.KRB5_BAD_ENCTYPE);
     expect(encodeExportToken(s, { key: KEY }), GSS_S_DEFECTIVE_TOKEN, MINOR.KRB5_BAD_ENCTYPE, KEY);
     // A key whose length is not its enctype's.

@@ -254,7 +254,10 @@ export class SecurityContext {
       if (token === undefined) throw new GssError(GSS_S_DEFECTIVE_TOKEN, 0, 'no token');
       const r = await acceptor.step(token);
       if (r.delegated) this.#delegated = await Credentials.fromDelegated(r.delegated);
-      if (r.established) this.#establish(r.established);
+      if (r.established) {
+        this.#pac = r.pac;
+        this.#establish(r.established);
+      }
       return r.output;
     } catch (e) {
       if (e instanceof GssError) this.#errorToken = errorTokens.get(e);

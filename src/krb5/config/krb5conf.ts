@@ -164,6 +164,14 @@ export class Krb5Config {
   get allowedEnctypes(): string {
     return this.permittedEnctypes ?? 'DEFAULT';
   }
+  /**
+   * allow_rc4 (MIT 1.21, default false). MIT gates only its KDC's RC4 session keys with it and
+   * announces it will gate all RC4 use; here it already does: without it arcfour-hmac is in no
+   * enctype list (docs/active-directory.md).
+   */
+  get allowRc4(): boolean {
+    return this.boolean('allow_rc4', false);
+  }
   get ignoreAcceptorHostname(): boolean {
     return this.boolean('ignore_acceptor_hostname', false);
   }

@@ -38,6 +38,7 @@ import { findKey } from '../keytab/index.js';
 import { decodeChecksum, type PaData } from '../messages/common.js';
 import { decodeAsRep, decodeEncKdcRepPart, type EncKdcRepPart } from '../messages/kdc-rep.js';
 import { encodeAsReq, type KdcReqBody } from '../messages/kdc-req.js';
+import type { KrbError } from '../messages/krb-error.js';
 import { decodeEtypeInfo2, decodeMethodData, type EtypeInfo2Entry } from '../messages/padata.js';
 import { NT_ENTERPRISE, NT_PRINCIPAL, NT_SRV_INST, type Principal, unparsePrincipal } from '../principal.js';
 import { trace } from '../trace.js';
@@ -62,6 +63,20 @@ const KDC_ERR_PREAUTH_FAILED = 24;
 const KDC_ERR_PREAUTH_REQUIRED = 25;
 const KRB_AP_ERR_BAD_INTEGRITY = 31;
 const KRB_AP_ERR_SKEW = 37;
+const KDC_ERR_WRONG_REALM = 68;
+/** MIT get_in_tkt.c MAX_IN_TKT_LOOPS. */
+const MAX_IN_TKT_LOOPS = 16;
+
+/**
+ * RFC 6806 4, as MIT's is_referral: with canonicalization, KDC_ERR_WRONG_REALM (or
+ * C_PRINCIPAL_UNKNOWN) naming a client realm other than ours is a client referral to it.
+ */
+function clientReferralRealm(e: KrbError, realm: string, canonicalize: boolean): string | undefined {
+  if (!canonicalize) return undefined;
+  if (e.errorCode !== KDC_ERR_WRONG_REALM && e.errorCode !== KDC_ERR_C_PRINCIPAL_UNKNOWN) return undefined;
+  if (e.crealm === undefined || e.crealm === '' || e.crealm === realm) return undefined;
+  return e.crealm;
+}
 
 export interface InitialCredentialsRequest {
   readonly client: Principal;
@@ -112,9 +127,11 @@ export async function getInitialCredentials(req: InitialCredentialsRequest): Pro
   }
   const s = req.settings;
   const transport = req.transport ?? networkTransport(s);
-  const client = req.client;
-  const realm = client.realm;
-  const server = req.server ?? { nameType: NT_SRV_INST, components: ['krbtgt', realm], realm };
+  let client = req.client;
+  let realm = client.realm;
+  const serverIn = (r: string): Principal =>
+    req.server ? { ...req.server, realm: r } : { nameType: NT_SRV_INST, components: ['krbtgt', r], realm: r };
+  let server = serverIn(realm);
   trace(`Getting initial credentials for ${unparsePrincipal(client)}`);
 
   let etypes = [...s.defaultTktEnctypes];
@@ -139,7 +156,8 @@ export async function getInitialCredentials(req: InitialCredentialsRequest): Pro
   let padata: PaData[] | undefined;
   let chosen: KeyChoice | undefined;
   let skewRetried = false;
-  for (let round = 0; round < 4; round++) {
+  // MIT's MAX_IN_TKT_LOOPS: every request counts, client referrals included.
+  for (let round = 0; round < MAX_IN_TKT_LOOPS; round++) {
     const start = nowSeconds() + offset;
     const body: KdcReqBody = {
       kdcOptions,
@@ -174,9 +192,27 @@ export async function getInitialCredentials(req: InitialCredentialsRequest): Pro
         );
         continue;
       }
+      const referral = clientReferralRealm(e, realm, canonicalize || cnameType === NT_ENTERPRISE);
+      if (referral !== undefined) {
+        // MIT init_creds_step_reply: the client's realm becomes the error's, the request and
+        // its pre-authentication start over there (restart_init_creds_loop).
+        trace(`Following referral for client to realm ${referral}`);
+        realm = referral;
+        client = { ...client, realm };
+        server = serverIn(realm);
+        padata = undefined;
+        chosen = undefined;
+        skewRetried = false;
+        continue;
+      }
       throw asError(e.errorCode, req, answer.error);
     }
     const rep = decodeAsRep(answer.reply);
+    // MIT check_reply_enctype: the reply key's enctype must be one we asked for (so RC4 is
+    // never used unless allow_rc4 put it in the request).
+    if (!etypes.includes(rep.encPart.etype)) {
+      throw krb5Error('KRB5_CONFIG_ETYPE_NOSUPP', `KDC reply enctype ${rep.encPart.etype} was not requested`);
+    }
     const key = replyKey(req, rep.encPart.etype, rep.padata, chosen);
     let plain: Uint8Array;
     try {

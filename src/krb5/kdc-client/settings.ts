@@ -61,10 +61,12 @@ export function settingsFromProfile(
   realmNames: () => readonly string[] = () => [],
 ): KdcClientSettings {
   const lib = (name: string): string | undefined => values('libdefaults', name)[0];
-  const permitted = parseEnctypeList(lib('permitted_enctypes') ?? DEFAULT_ENCTYPES);
+  // RC4 only under allow_rc4 (docs/active-directory.md, "RC4-HMAC").
+  const rc4 = { allowRc4: bool(lib('allow_rc4'), false) };
+  const permitted = parseEnctypeList(lib('permitted_enctypes') ?? DEFAULT_ENCTYPES, rc4);
   // MIT filters the request lists by permitted_enctypes (krb5_get_tgs_ktypes / get_permitted).
   const requested = (name: string) =>
-    parseEnctypeList(lib(name) ?? DEFAULT_ENCTYPES).filter((e) => permitted.includes(e));
+    parseEnctypeList(lib(name) ?? DEFAULT_ENCTYPES, rc4).filter((e) => permitted.includes(e));
   const udp = Number(lib('udp_preference_limit'));
   return Object.freeze({
     defaultRealm: lib('default_realm'),

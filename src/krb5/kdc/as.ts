@@ -11,6 +11,8 @@ import {
   KDC_ERR_PREAUTH_FAILED,
   KDC_ERR_PREAUTH_REQUIRED,
   KDC_ERR_S_PRINCIPAL_UNKNOWN,
+  KDC_ERR_WRONG_REALM,
+  KDC_OPT_CANONICALIZE,
   KDC_OPT_CNAME_IN_ADDL_TKT,
   KDC_OPT_ENC_TKT_IN_SKEY,
   KDC_OPT_FORWARDED,
@@ -21,6 +23,7 @@ import {
   KRB_AP_ERR_SKEW,
   KU_AS_REP_ENC_PART,
   KU_PA_ENC_TIMESTAMP,
+  NT_ENTERPRISE,
   PA_ENC_TIMESTAMP,
   PA_ETYPE_INFO2,
   PA_FX_COOKIE,
@@ -30,7 +33,7 @@ import {
 import { principal } from '../messages/common.js';
 import type { KdcContext } from './context.js';
 import type { KdcKey, PrincipalEntry } from './db.js';
-import { refuse } from './errors.js';
+import { KdcRefusal, refuse } from './errors.js';
 import {
   selectClientKey,
   selectSessionEnctype,
@@ -68,7 +71,15 @@ export function processAsReq(ctx: KdcContext, req: KdcReq): Uint8Array {
   const cprinc = principal(body.cname, body.realm);
   const sprinc = principal(body.sname, body.realm);
   const client = ctx.db.get(cprinc);
-  if (!client) refuse(KDC_ERR_C_PRINCIPAL_UNKNOWN, 'CLIENT_NOT_FOUND');
+  if (!client) {
+    // RFC 6806 4: a client another realm holds, when the client allows canonicalization.
+    const canon = body.kdcOptions & KDC_OPT_CANONICALIZE || body.cname.nameType === NT_ENTERPRISE;
+    const other = canon ? ctx.clientReferrals[body.cname.components.join('/')] : undefined;
+    if (other !== undefined && other !== ctx.realm) {
+      throw new KdcRefusal(KDC_ERR_WRONG_REALM, 'REFERRAL', undefined, other);
+    }
+    refuse(KDC_ERR_C_PRINCIPAL_UNKNOWN, 'CLIENT_NOT_FOUND');
+  }
   const server = ctx.db.get(sprinc);
   if (!server) refuse(KDC_ERR_S_PRINCIPAL_UNKNOWN, 'SERVER_NOT_FOUND');
   if (body.kdcOptions & AS_INVALID_OPTIONS) refuse(KDC_ERR_BADOPTION, 'INVALID AS OPTIONS');

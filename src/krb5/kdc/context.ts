@@ -9,6 +9,8 @@ export interface KdcContext {
   readonly policy: RealmPolicy;
   /** Enctypes the KDC issues session keys in (MIT permitted_enctypes), strongest first. */
   readonly permitted: readonly number[];
+  /** Client names held by other realms (KdcOptions.clientReferrals). */
+  readonly clientReferrals: Readonly<Record<string, string>>;
   /** krbtgt/REALM@REALM. */
   readonly tgsPrincipal: Principal;
   /** The KDC's clock in whole seconds (shifted by the instance's clock offset). */

@@ -9,13 +9,16 @@ export class KdcRefusal extends Error {
   readonly errorCode: number;
   readonly status: string;
   readonly eData: readonly PaData[] | undefined;
+  /** The crealm of the error when it is not the request's: a client referral's realm. */
+  readonly crealm: string | undefined;
 
-  constructor(errorCode: number, status: string, eData?: readonly PaData[]) {
+  constructor(errorCode: number, status: string, eData?: readonly PaData[], crealm?: string) {
     super(`${status} (error ${errorCode})`);
     this.name = 'KdcRefusal';
     this.errorCode = errorCode;
     this.status = status;
     this.eData = eData;
+    this.crealm = crealm;
   }
 }
 

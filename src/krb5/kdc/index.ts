@@ -73,6 +73,14 @@ export interface StartKdcOptions {
   readonly clockOffsetMs?: number;
   /** Session key enctypes the KDC permits (MIT permitted_enctypes); default the four AES. */
   readonly permittedEnctypes?: readonly (number | string)[];
+  /**
+   * Client referrals (RFC 6806 section 4; AD answers so for a user of another domain): a client
+   * name (`bob`, or an enterprise name `bob@partner.test`) absent here, mapped to the realm that
+   * holds it. An AS-REQ with canonicalize (or an enterprise name) for it gets
+   * KDC_ERR_WRONG_REALM with crealm that realm, as MIT's do_as_req sends for an out-of-realm
+   * client entry.
+   */
+  readonly clientReferrals?: Readonly<Record<string, string>>;
   /** MIT kdc_max_dgram_reply_size (default 65536): larger UDP replies become RESPONSE_TOO_BIG. */
   readonly maxDgramReplySize?: number;
   /** Receives one line per request (client, server, result); never key material. */
@@ -130,6 +138,7 @@ export async function startKdc(opts: StartKdcOptions): Promise<Kdc> {
     },
     permitted,
     tgsPrincipal,
+    clientReferrals: opts.clientReferrals ?? {},
     nowSeconds: () => Math.floor((clockNow() + clockOffsetMs) / 1000),
     nowMicros: () => Math.floor(((clockNow() + clockOffsetMs) % 1000) * 1000),
   };

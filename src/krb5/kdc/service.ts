@@ -73,7 +73,7 @@ function dispatch(
     // AS errors name the request's client; TGS errors the header ticket's (prepare_error_tgs).
     const client = isTgs
       ? seen.header && { crealm: seen.header.crealm, cname: seen.header.cname }
-      : body.cname && { crealm: body.realm, cname: body.cname };
+      : body.cname && { crealm: refusal.crealm ?? body.realm, cname: body.cname };
     return errorReply(
       ctx,
       refusal.errorCode,

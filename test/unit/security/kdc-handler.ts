@@ -60,6 +60,7 @@ export function startFuzzKdc(): FuzzKdc {
       db,
       policy: { maxLife: 86400, maxRenewableLife: 7 * 86400, clockSkew: 300 },
       permitted: [18, 17, 20, 19],
+      clientReferrals: { bob: 'OTHER.TEST' },
       tgsPrincipal: tgsP,
       nowSeconds: () => Math.floor(Date.now() / 1000),
       nowMicros: () => 0,

@@ -11,6 +11,7 @@
 import { MINOR } from '../../../errors/minor.js';
 import { GSS_S_BAD_MECH, GSS_S_DEFECTIVE_TOKEN, GSS_S_FAILURE, GssError } from '../../../errors/status.js';
 import type { CachedCredential } from '../../../krb5/ccache/index.js';
+import type { Pac } from '../../../krb5/pac/index.js';
 import type { ChannelBindings } from '../../bindings.js';
 import { GSS_C_INTEG_FLAG } from '../../flags.js';
 import type { ContextState } from '../krb5/context-state.js';
@@ -34,6 +35,8 @@ export interface SpnegoStepResult {
   /** The Kerberos context, once the negotiation is complete. */
   readonly established: ContextState | undefined;
   readonly delegated?: CachedCredential;
+  /** The ticket's verified PAC, if it carries one (the context's `pac`). */
+  readonly pac?: Pac;
 }
 
 /** MIT's negotiate_mech: the first OID of ours in the initiator's list, and its position. */
@@ -57,6 +60,7 @@ export class SpnegoAcceptor {
   #supportedMech: Uint8Array | undefined;
   #state: ContextState | undefined;
   #delegated: CachedCredential | undefined;
+  #pac: Pac | undefined;
 
   constructor(side: AcceptorSide, channelBindings: ChannelBindings | undefined) {
     this.#side = side;
@@ -111,6 +115,7 @@ export class SpnegoAcceptor {
       this.#state = r.state;
       output = r.output;
       this.#delegated = r.delegated;
+      this.#pac = r.pac;
       if (!mic.micReqd || !(r.state.flags & GSS_C_INTEG_FLAG)) negState = ACCEPT_COMPLETED;
     }
 
@@ -137,7 +142,7 @@ export class SpnegoAcceptor {
         })
       : undefined;
     return complete
-      ? { output: reply, established: state, delegated: this.#delegated }
+      ? { output: reply, established: state, delegated: this.#delegated, pac: this.#pac }
       : { output: reply, established: undefined };
   }
 }

@@ -3,7 +3,7 @@
  * decrypt_ticket does: one explicit principal looked up by kvno and enctype, or (no name, or a
  * host-based name) every matching key tried in turn, with MIT's error codes for what is missing.
  */
-import { decrypt, SUPPORTED_ENCTYPES } from '../../../../crypto/index.js';
+import { decrypt, ENCTYPE, isImplementedEnctype, SUPPORTED_ENCTYPES } from '../../../../crypto/index.js';
 import type { Key } from '../../../../crypto/key.js';
 import { MINOR } from '../../../../errors/minor.js';
 import { GSS_S_FAILURE, GssError } from '../../../../errors/status.js';
@@ -22,9 +22,6 @@ export interface DecryptedTicket {
   readonly key: Key;
 }
 
-/** RFC 4757's enctype 23. */
-const ENCTYPE_ARCFOUR_HMAC = 23;
-
 function fail(minor: number, message: string): GssError {
   return new GssError(GSS_S_FAILURE, minor, message);
 }
@@ -37,7 +34,7 @@ function asEnctype(key: Key, etype: number): Key {
 /** krb5_decrypt_tkt_part: the ticket's part, or the MIT code of why not. */
 function tryKey(ticket: Ticket, key: Key, permitted: readonly number[]): EncTicketPart | number {
   const etype = ticket.encPart.etype;
-  if (!SUPPORTED_ENCTYPES.includes(etype)) return MINOR.KRB5_PROG_ETYPE_NOSUPP;
+  if (!isImplementedEnctype(etype)) return MINOR.KRB5_PROG_ETYPE_NOSUPP;
   if (!permitted.includes(etype)) return MINOR.KRB5_NOPERM_ETYPE;
   // The keytab's own Key object when the enctype is the same, so its derived keys stay cached
   // (src/crypto caches them per Key object) from one AP-REQ to the next.
@@ -72,11 +69,11 @@ export function decryptTicket(
   const ts = unparsePrincipal(tktServer);
   const kvno = ticket.encPart.kvno ?? 0;
   const etype = ticket.encPart.etype;
-  if (etype === ENCTYPE_ARCFOUR_HMAC) {
+  if (etype === ENCTYPE.ARCFOUR_HMAC && !permitted.includes(etype)) {
     // Active Directory's default for SPNs on user accounts (docs/active-directory.md).
     throw fail(
-      MINOR.KRB5_PROG_ETYPE_NOSUPP,
-      `Ticket for ${ts} is encrypted with arcfour-hmac (RC4), which is not supported: give the service account AES keys (msDS-SupportedEncryptionTypes 0x18) and export its keytab again`,
+      MINOR.KRB5_NOPERM_ETYPE,
+      `Ticket for ${ts} is encrypted with arcfour-hmac (RC4), which is disabled: give the service account AES keys (msDS-SupportedEncryptionTypes 0x18) and export its keytab again, or set allow_rc4 = true in [libdefaults] and run node with --openssl-legacy-provider`,
     );
   }
 

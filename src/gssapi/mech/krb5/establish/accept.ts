@@ -9,6 +9,7 @@
 import { derBytes } from '../../../../asn1/der-tree.js';
 import {
   decrypt,
+  ENCTYPE,
   encrypt,
   getProfile,
   randomBytes,
@@ -269,6 +270,9 @@ async function acceptApReq(
   // shared with ./ticket-cache.ts and later AP-REQs carrying the same ticket.
   const ownSessionKey: Key = { enctype: sessionKey.enctype, keyvalue: sessionKey.keyvalue.slice() };
   const subkey = auth.subkey ?? ownSessionKey;
+  // RFC 4757 7 / MIT kg_setup_keys: an arcfour-hmac key means RFC 1964 tokens (MIT's proto 0),
+  // 32-bit sequence numbers and no acceptor subkey (MIT generates one only for proto 1).
+  const rc4 = subkey.enctype === ENCTYPE.ARCFOUR_HMAC;
   const base: ContextState = {
     locallyInitiated: false,
     flags,
@@ -283,13 +287,13 @@ async function acceptApReq(
       BigInt(seqRecv),
       (flags & GSS_C_REPLAY_FLAG) !== 0,
       (flags & GSS_C_SEQUENCE_FLAG) !== 0,
-      true,
+      !rc4,
     ),
   };
   if (!(flags & GSS_C_MUTUAL_FLAG)) return { state: base, output: undefined, delegated, pac };
 
-  // MIT generates an acceptor subkey for every CFX enctype (all of ours), of the negotiated type.
-  const acceptorSubkey = randomKey(negotiated);
+  // MIT generates an acceptor subkey for every CFX enctype, of the negotiated type.
+  const acceptorSubkey = rc4 ? undefined : randomKey(negotiated);
   const b = randomBytes(4);
   let seqSend = ((b[0] << 24) | (b[1] << 16) | (b[2] << 8) | b[3]) & 0x3fffffff;
   if (seqSend === 0) seqSend = 1;

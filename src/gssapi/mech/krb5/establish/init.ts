@@ -3,7 +3,7 @@
  * service ticket, an AP-REQ with the 0x8003 checksum, an initiator subkey and sequence number,
  * then with mutual authentication the AP-REP and the acceptor's subkey.
  */
-import { decrypt, encrypt, randomBytes, randomKey } from '../../../../crypto/index.js';
+import { decrypt, ENCTYPE, encrypt, randomBytes, randomKey } from '../../../../crypto/index.js';
 import type { Key } from '../../../../crypto/key.js';
 import { KRB5_ERR_BASE, MINOR } from '../../../../errors/minor.js';
 import { GSS_S_DEFECTIVE_TOKEN, GSS_S_FAILURE, GssError } from '../../../../errors/status.js';
@@ -196,7 +196,7 @@ export async function initiatorFirstStep(
       BigInt(seq),
       (flags & GSS_C_REPLAY_FLAG) !== 0,
       (flags & GSS_C_SEQUENCE_FLAG) !== 0,
-      true,
+      subkey.enctype !== ENCTYPE.ARCFOUR_HMAC,
     ),
   };
   return { token, pending: { state, ticketKey: cred.key, ctime: nowSec, cusec }, established: !mutual };
@@ -229,10 +229,15 @@ export function initiatorSecondStep(pending: PendingInitiator, token: Uint8Array
   if (enc.ctime !== pending.ctime || enc.cusec !== pending.cusec) {
     throw new GssError(GSS_S_FAILURE, MINOR.KRB5_MUTUAL_FAILED, 'AP-REP does not match the authenticator');
   }
-  const acceptorSubkey: Key | undefined = enc.subkey;
+  // MIT mutual_auth: an RC4 (RFC 1964 token) context keeps the acceptor's subkey only when its
+  // enctype differs from our subkey's; then the context's tokens are RFC 4121 ones.
+  const rc4 = s.subkey.enctype === ENCTYPE.ARCFOUR_HMAC;
+  const acceptorSubkey: Key | undefined =
+    rc4 && enc.subkey?.enctype === ENCTYPE.ARCFOUR_HMAC ? undefined : enc.subkey;
+  const wide = (acceptorSubkey ?? s.subkey).enctype !== ENCTYPE.ARCFOUR_HMAC;
   return {
     ...s,
     acceptorSubkey,
-    recv: initSeqState(BigInt(enc.seqNumber ?? 0), s.recv.doReplay, s.recv.doSequence, true),
+    recv: initSeqState(BigInt(enc.seqNumber ?? 0), s.recv.doReplay, s.recv.doSequence, wide),
   };
 }

@@ -20,6 +20,7 @@ import {
   TOK_ID_MIC,
   writeHeader,
 } from './cfx.js';
+import { getMicRfc1964, usesRfc1964Tokens, verifyMicRfc1964 } from './rfc1964.js';
 import { checkSeqState } from './seqstate.js';
 
 /**
@@ -31,6 +32,7 @@ const signedHeader = new Uint8Array(HEADER_BYTES);
 
 /** GSS_GetMIC: a MIC token for `message`. Advances ctx.sendSeq. */
 export function getMic(ctx: ContextState, message: Uint8Array, qop = 0): Uint8Array {
+  if (usesRfc1964Tokens(ctx)) return getMicRfc1964(ctx, message, qop);
   checkQop(qop);
   const key = sendKey(ctx);
   // 28 to 40 bytes: on V8's heap, the checksum written in place after the header.
@@ -49,6 +51,7 @@ export function getMic(ctx: ContextState, message: Uint8Array, qop = 0): Uint8Ar
  * (KRB5_BAD_MSIZE) or a wrong checksum (minor 0, as MIT).
  */
 export function verifyMic(ctx: ContextState, message: Uint8Array, token: Uint8Array): number {
+  if (usesRfc1964Tokens(ctx)) return verifyMicRfc1964(ctx, message, token);
   const t = openToken(ctx, token, TOK_ID_MIC);
   const body = t.token;
   for (let i = 4; i < 8; i++) if (body[i] !== 0xff) throw new GssError(GSS_S_DEFECTIVE_TOKEN, 0);

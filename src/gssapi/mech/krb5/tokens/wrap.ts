@@ -34,6 +34,7 @@ import {
   TOK_ID_WRAP,
   writeHeader,
 } from './cfx.js';
+import { unwrapRfc1964, usesRfc1964Tokens, wrapRfc1964, wrapSizeLimitRfc1964 } from './rfc1964.js';
 import { checkSeqState } from './seqstate.js';
 
 /**
@@ -57,6 +58,7 @@ const header = new Uint8Array(HEADER_BYTES);
 
 /** GSS_Wrap: a Wrap token carrying `message`, encrypted when `confidential`. Advances ctx.sendSeq. */
 export function wrap(ctx: ContextState, message: Uint8Array, confidential: boolean, qop = 0): Uint8Array {
+  if (usesRfc1964Tokens(ctx)) return wrapRfc1964(ctx, message, confidential, qop);
   checkQop(qop);
   const key = sendKey(ctx);
   const seq = ctx.sendSeq;
@@ -93,6 +95,7 @@ function defective(): GssError {
  * failed decryption KRB5KRB_AP_ERR_BAD_INTEGRITY, short ciphertext KRB5_BAD_MSIZE, bad checksum 0).
  */
 export function unwrap(ctx: ContextState, input: Uint8Array): UnwrapResult {
+  if (usesRfc1964Tokens(ctx)) return unwrapRfc1964(ctx, input);
   const t = openToken(ctx, input, TOK_ID_WRAP);
   const token = t.token;
   const ec = (token[4] << 8) | token[5];
@@ -161,6 +164,7 @@ export function wrapSizeLimit(ctx: ContextState, confidential: boolean, outputSi
   if (!Number.isInteger(outputSize) || outputSize < 0 || outputSize > 0xffffffff) {
     throw new RangeError('outputSize must be an unsigned 32-bit integer');
   }
+  if (usesRfc1964Tokens(ctx)) return wrapSizeLimitRfc1964(outputSize, qop);
   const key = sendKey(ctx);
   if (confidential) {
     // Header in clear, then encrypt(message | header copy): the token is 16 + E(n + 16).
