@@ -10,6 +10,7 @@
  * E(P1 ^ chain ^ chain) = E(P1 ^ 0).
  */
 import { wireBytes } from '../util/bytes.js';
+import { HotSet, type Warm } from './hot-set.js';
 import { type CbcDecryptor, type CbcEncryptor, cbcDecryptor, cbcEncryptor } from './primitives.js';
 
 const BLOCK = 16;
@@ -43,26 +44,61 @@ function xorInto(dst: Uint8Array, at: number, a: Uint8Array): void {
   for (let i = 0; i < BLOCK; i++) dst[at + i] ^= a[i];
 }
 
-export class CtsKey {
+/**
+ * At most this many keys keep their running CBC contexts (./hot-set.ts): a context costs about
+ * 0.7 KB with OpenSSL's key schedule, and a server's idle security contexts need none.
+ */
+const LIVE_KEYS = 256;
+const liveKeys = new HotSet(LIVE_KEYS);
+/** The chaining blocks of a key without contexts: zero, and never written but with zeros. */
+const COLD = new Uint8Array(BLOCK);
+
+export class CtsKey implements Warm {
   /**
    * Raw key bytes, kept (as MacKey does) so that each CBC context is made straight from them:
    * a key object first would cost as much again, for keys used once (an AP-REQ's).
    */
   readonly #key: Uint8Array;
   #enc: CbcEncryptor | undefined;
-  readonly #encChain = new Uint8Array(BLOCK);
+  /** The chaining blocks of the running contexts (COLD, all zero, while there are none). */
+  #encChain = COLD;
   #dec: CbcDecryptor | undefined;
-  readonly #decChain = new Uint8Array(BLOCK);
+  #decChain = COLD;
+  #live = false;
+  /** Used since the live set's last sweep (./hot-set.ts). */
+  recent = false;
 
   constructor(keyBytes: Uint8Array) {
     this.#key = keyBytes.slice();
   }
 
+  /** Drops both contexts (made again from the zero IV on the next use) and zeroes the chains. */
+  cool(): void {
+    this.#enc = undefined;
+    this.#dec = undefined;
+    this.#encChain.fill(0);
+    this.#decChain.fill(0);
+    this.#encChain = COLD;
+    this.#decChain = COLD;
+    this.#live = false;
+  }
+
   /** Zeroes the key bytes (forgetDerivedKeys); the CBC contexts are dropped for GC. */
   wipe(): void {
     this.#key.fill(0);
-    this.#enc = undefined;
-    this.#dec = undefined;
+    if (this.#live) liveKeys.remove(this);
+    this.cool();
+  }
+
+  /** Marks a use, and joins the live set when a context is about to be made. */
+  #use(): void {
+    this.recent = true;
+    if (!this.#live) {
+      this.#live = true;
+      this.#encChain = new Uint8Array(BLOCK);
+      this.#decChain = new Uint8Array(BLOCK);
+      liveKeys.admit(this);
+    }
   }
 
   /**
@@ -78,6 +114,7 @@ export class CtsKey {
     const padded = BLOCK * m;
     // CBC blocks C1..Cm, gathered as: `head` (all but the last one or two), then the rest.
     const out = wireBytes(lead + n + spare);
+    this.#use();
     this.#enc ??= cbcEncryptor(this.#key);
     const c = this.#enc;
     try {
@@ -165,6 +202,7 @@ export class CtsKey {
    */
   decrypt(src: Uint8Array, n: number, at = 0): Uint8Array {
     if (n < BLOCK || at + n > src.length) throw new RangeError('AES-CTS input shorter than one block');
+    this.#use();
     this.#dec ??= cbcDecryptor(this.#key);
     const d = this.#dec;
     try {

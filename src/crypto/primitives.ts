@@ -22,6 +22,7 @@ import {
 } from 'node:crypto';
 import { MINOR } from '../errors/minor.js';
 import { GSS_S_DEFECTIVE_TOKEN, GSS_S_FAILURE, GssError } from '../errors/status.js';
+import { HotSet, type Warm } from './hot-set.js';
 
 export type HashName = 'sha1' | 'sha256' | 'sha384' | 'md5';
 
@@ -121,11 +122,14 @@ const sharedScratch = new Uint8Array(MAX_BLOCK + ONE_SHOT_MAX + MAX_BLOCK + MAX_
 const SHARED_OUTER_AT = MAX_BLOCK + ONE_SHOT_MAX;
 /**
  * A key used this many times gets a scratch area of its own with its pads left in place (no
- * 64- or 128-byte pad copy and wipe per message), for inputs up to OWN_MAX bytes (tokens of
- * small messages). Keys used once or twice (an AP-REQ's) never pay for the allocation.
+ * 64- or 128-byte pad writes and wipes per message), for inputs up to OWN_MAX bytes (tokens of
+ * small messages). Keys used once or twice (an AP-REQ's) never pay for the allocation, and at
+ * most OWN_KEYS keys hold an area at a time (./hot-set.ts): a server's idle contexts do not.
  */
 const OWN_AFTER = 3;
 const OWN_MAX = 256;
+const OWN_KEYS = 128;
+const ownAreas = new HotSet(OWN_KEYS);
 
 /** Views of a scratch area by length, made once: a typed-array view costs about a small copy. */
 class Views {
@@ -150,9 +154,31 @@ class Views {
 }
 const sharedViews = new Views(sharedScratch, SHARED_OUTER_AT);
 
+/**
+ * A key's own area: ipad | OWN_MAX message bytes | opad | digest, pads in place. The outer view
+ * has one length per hash; the inner view is kept for the last message length only (a key sees
+ * one or two lengths in a row; an array by length cost kilobytes per key).
+ */
+interface OwnArea {
+  readonly hash: HashName;
+  readonly area: Uint8Array;
+  readonly outer: Uint8Array;
+  inner: Uint8Array;
+}
+
 /** A digest as a 'binary' (latin1) string, one char per byte (see MacKey): the byte at `i`. */
 function writeDigest(d: string, dst: Uint8Array, at: number, len: number): void {
   for (let i = 0; i < len; i++) dst[at + i] = d.charCodeAt(i);
+}
+
+/**
+ * RFC 2104's K ^ ipad (0x36) or K ^ opad (0x5c), one hash block, written at `at`. Computed at
+ * each use rather than stored: derived keys are never longer than a block.
+ */
+function writePad(key: Uint8Array, pad: number, dst: Uint8Array, at: number, block: number): void {
+  const n = key.length;
+  for (let i = 0; i < n; i++) dst[at + i] = key[i] ^ pad;
+  dst.fill(pad, at + n, at + block);
 }
 
 /**
@@ -163,13 +189,13 @@ function writeDigest(d: string, dst: Uint8Array, at: number, len: number): void 
  * char per byte: a Buffer result is a new off-heap ArrayBuffer per hash (measured 0.8 µs against
  * 0.26 µs), and the MAC is then written straight where the caller wants it, or compared there.
  */
-export class MacKey {
+export class MacKey implements Warm {
   readonly #bytes: Uint8Array;
   #key: SecretKey | undefined;
-  #pads: { hash: HashName; ipad: Uint8Array; opad: Uint8Array } | undefined;
-  /** ipad | OWN_MAX message bytes | opad | digest, pads in place; and its views. */
-  #own: { hash: HashName; area: Uint8Array; views: Views } | undefined;
+  #own: OwnArea | undefined;
   #uses = 0;
+  /** Used its own area since the last sweep (./hot-set.ts). */
+  recent = false;
 
   constructor(bytes: Uint8Array) {
     this.#bytes = bytes.slice();
@@ -181,28 +207,29 @@ export class MacKey {
     return this.#key;
   }
 
-  #padsFor(hash: HashName): { ipad: Uint8Array; opad: Uint8Array } {
-    if (this.#pads?.hash === hash) return this.#pads;
-    const block = HASH_BLOCK[hash];
-    const ipad = new Uint8Array(block).fill(0x36);
-    const opad = new Uint8Array(block).fill(0x5c);
-    // Derived keys are never longer than a block (RFC 2104's hashing of long keys is not needed).
-    for (let i = 0; i < this.#bytes.length; i++) {
-      ipad[i] ^= this.#bytes[i];
-      opad[i] ^= this.#bytes[i];
-    }
-    this.#pads = { hash, ipad, opad };
-    return this.#pads;
+  /** Drops the own area (zeroed): the key is idle, or another key needs the room. */
+  cool(): void {
+    this.#own?.area.fill(0);
+    this.#own = undefined;
+    this.#uses = 0;
   }
 
   /** Zeroes the bytes this object holds (forgetDerivedKeys); the key object is left to GC. */
   wipe(): void {
     this.#bytes.fill(0);
-    this.#pads?.ipad.fill(0);
-    this.#pads?.opad.fill(0);
-    this.#pads = undefined;
-    this.#own?.area.fill(0);
-    this.#own = undefined;
+    if (this.#own) ownAreas.remove(this);
+    this.cool();
+  }
+
+  #ownArea(hash: HashName, block: number, size: number): OwnArea {
+    const area = new Uint8Array(block + OWN_MAX + block + size);
+    writePad(this.#bytes, 0x36, area, 0, block);
+    writePad(this.#bytes, 0x5c, area, block + OWN_MAX, block);
+    const outer = new Uint8Array(area.buffer, area.byteOffset + block + OWN_MAX, block + size);
+    if (this.#own) this.cool();
+    else ownAreas.admit(this);
+    this.#own = { hash, area, outer, inner: new Uint8Array(area.buffer, area.byteOffset, block) };
+    return this.#own;
   }
 
   /** The HMAC of the concatenation of `parts`, as a 'binary' (latin1) string. */
@@ -217,31 +244,23 @@ export class MacKey {
     const block = HASH_BLOCK[hash];
     const size = HASH_BYTES[hash];
     if (n <= OWN_MAX && (this.#own?.hash === hash || ++this.#uses > OWN_AFTER)) {
-      let own = this.#own;
-      if (own?.hash !== hash) {
-        const { ipad, opad } = this.#padsFor(hash);
-        const area = new Uint8Array(block + OWN_MAX + block + size);
-        area.set(ipad, 0);
-        area.set(opad, block + OWN_MAX);
-        own = { hash, area, views: new Views(area, block + OWN_MAX) };
-        this.#own?.area.fill(0);
-        this.#own = own;
-      }
+      const own = this.#own?.hash === hash ? this.#own : this.#ownArea(hash, block, size);
+      this.recent = true;
       const area = own.area;
       let at = block;
       for (const p of parts) {
         area.set(p, at);
         at += p.length;
       }
-      const innerDigest = oneShotHash(hash, own.views.inner(block + n), 'binary');
+      if (own.inner.length !== block + n) own.inner = new Uint8Array(area.buffer, area.byteOffset, block + n);
+      const innerDigest = oneShotHash(hash, own.inner, 'binary');
       area.fill(0, block, at); // plaintext does not linger
       const outerAt = block + OWN_MAX;
       for (let i = 0; i < size; i++) area[outerAt + block + i] = innerDigest.charCodeAt(i);
-      return oneShotHash(hash, own.views.outer(block + size), 'binary');
+      return oneShotHash(hash, own.outer, 'binary');
     }
-    const { ipad, opad } = this.#padsFor(hash);
     const s = sharedScratch;
-    s.set(ipad, 0);
+    writePad(this.#bytes, 0x36, s, 0, block);
     let at = block;
     for (const p of parts) {
       s.set(p, at);
@@ -249,7 +268,7 @@ export class MacKey {
     }
     const innerDigest = oneShotHash(hash, sharedViews.inner(block + n), 'binary');
     s.fill(0, 0, at);
-    s.set(opad, SHARED_OUTER_AT);
+    writePad(this.#bytes, 0x5c, s, SHARED_OUTER_AT, block);
     for (let i = 0; i < size; i++) s[SHARED_OUTER_AT + block + i] = innerDigest.charCodeAt(i);
     const digest = oneShotHash(hash, sharedViews.outer(block + size), 'binary');
     s.fill(0, SHARED_OUTER_AT, SHARED_OUTER_AT + block);

@@ -33,11 +33,13 @@ export function dk(base: Uint8Array, constant: Uint8Array, outBytes: number): Ui
 }
 
 /**
- * dk() for a Key object: the same bytes, from one AES-ECB context per base key, cached with its
- * derived keys (a new session key or subkey derives several keys, each costing a context).
+ * dk() for a Key object: the same bytes, from one AES-ECB context per base key (a new session
+ * key or subkey derives several keys in a row, each costing a context otherwise). Only the last
+ * few base keys keep theirs: derivations come in bursts, and an idle security context should
+ * not hold an OpenSSL context for keys it derived long ago.
  */
 export function dkOf(key: Key, constant: Uint8Array, outBytes: number): Uint8Array {
-  const c = cached(key, DR_SLOT, () => ecbEncryptor(key.keyvalue));
+  const c = drContext(key);
   const blocks = Math.ceil(outBytes / 16);
   const out = new Uint8Array(blocks * 16);
   let block: Uint8Array = foldedConstant(constant);
@@ -50,6 +52,17 @@ export function dkOf(key: Key, constant: Uint8Array, outBytes: number): Uint8Arr
   const k = out.slice(0, outBytes);
   out.fill(0);
   return k;
+}
+
+/** The base keys of the last derivations and their AES-ECB contexts, most recent first. */
+const DR_KEYS = 4;
+const drContexts: { key: Key; c: CbcEncryptor }[] = [];
+function drContext(key: Key): CbcEncryptor {
+  for (const e of drContexts) if (e.key === key) return e.c;
+  const c = ecbEncryptor(key.keyvalue);
+  if (drContexts.length >= DR_KEYS) drContexts.pop();
+  drContexts.unshift({ key, c });
+  return c;
 }
 
 /**
@@ -84,9 +97,9 @@ export function profileOfKey(key: Key): EnctypeProfile {
  * Derived keys, cached per Key object (so per-message calls do not re-derive). A WeakMap: the
  * cache dies with the Key. Slots are numbers chosen by the caller (usage, kind, family).
  */
-const cache = new WeakMap<Key, Map<number, MacKey | CtsKey | CbcEncryptor>>();
+const cache = new WeakMap<Key, Map<number, MacKey | CtsKey>>();
 
-function cached<T extends MacKey | CtsKey | CbcEncryptor>(key: Key, slot: number, make: () => T): T {
+function cached<T extends MacKey | CtsKey>(key: Key, slot: number, make: () => T): T {
   let slots = cache.get(key);
   if (!slots) {
     slots = new Map();
@@ -146,6 +159,8 @@ export function cachedCtsKey(key: Key, slot: number, derive: () => Uint8Array): 
  * bytes wiped). OpenSSL key objects cannot be zeroed from JavaScript; they are freed by GC.
  */
 export function forgetDerivedKeys(key: Key): void {
+  const dr = drContexts.findIndex((e) => e.key === key);
+  if (dr >= 0) drContexts.splice(dr, 1);
   const slots = cache.get(key);
   cache.delete(key);
   for (const k of slots?.values() ?? []) if (k instanceof MacKey || k instanceof CtsKey) k.wipe();
@@ -156,8 +171,7 @@ function slotOf(usage: number, kind: number, family: EnctypeProfile['family']): 
   return (usage * 256 + kind) * 2 + (family === 'rfc8009' ? 1 : 0);
 }
 export const PRF_SLOT = -1;
-/** The base key's own AES context for DR (dkOf) and its HMAC key (RFC 8009's KDF). */
-const DR_SLOT = -2;
+/** The base key as an HMAC key (RFC 8009's KDF). */
 export const KDF_SLOT = -3;
 
 /** The base key as an HMAC key, for RFC 8009's KDF-HMAC-SHA2 on a Key object. */
