@@ -23,6 +23,7 @@ import {
 import { MINOR } from '../errors/minor.js';
 import { GSS_S_DEFECTIVE_TOKEN, GSS_S_FAILURE, GssError } from '../errors/status.js';
 import { HotSet, type Warm } from './hot-set.js';
+import { hmacSha1Small, SMALL_MAX, sha1PadStates } from './sha1-small.js';
 
 export type HashName = 'sha1' | 'sha256' | 'sha384' | 'md5';
 
@@ -166,6 +167,9 @@ interface OwnArea {
   inner: Uint8Array;
 }
 
+/** Where ./sha1-small.ts leaves a digest for MacKey to copy or compare; zeroed after. */
+const smallDigest = new Uint8Array(20);
+
 /** A digest as a 'binary' (latin1) string, one char per byte (see MacKey): the byte at `i`. */
 function writeDigest(d: string, dst: Uint8Array, at: number, len: number): void {
   for (let i = 0; i < len; i++) dst[at + i] = d.charCodeAt(i);
@@ -193,6 +197,8 @@ export class MacKey implements Warm {
   readonly #bytes: Uint8Array;
   #key: SecretKey | undefined;
   #own: OwnArea | undefined;
+  /** SHA-1 chaining values after K ^ ipad and K ^ opad, for short inputs (./sha1-small.ts). */
+  #sha1: Int32Array | undefined;
   #uses = 0;
   /** Used its own area since the last sweep (./hot-set.ts). */
   recent = false;
@@ -217,6 +223,8 @@ export class MacKey implements Warm {
   /** Zeroes the bytes this object holds (forgetDerivedKeys); the key object is left to GC. */
   wipe(): void {
     this.#bytes.fill(0);
+    this.#sha1?.fill(0);
+    this.#sha1 = undefined;
     if (this.#own) ownAreas.remove(this);
     this.cool();
   }
@@ -275,8 +283,27 @@ export class MacKey implements Warm {
     return digest;
   }
 
+  /**
+   * HMAC-SHA1 of a short input computed here from the key's pad states (./sha1-small.ts), left in
+   * `smallDigest`; false when the input is not SHA-1 or too long (OpenSSL then).
+   */
+  #small(hash: HashName, parts: readonly Uint8Array[]): boolean {
+    if (hash !== 'sha1' || this.#bytes.length > 64) return false;
+    let n = 0;
+    for (const p of parts) n += p.length;
+    if (n > SMALL_MAX) return false;
+    this.#sha1 ??= sha1PadStates(this.#bytes);
+    hmacSha1Small(this.#sha1, parts, n, smallDigest);
+    return true;
+  }
+
   /** The full HMAC (20, 32 or 48 bytes) in a new array (on V8's heap: cheap to make). */
   mac(hash: HashName, parts: readonly Uint8Array[]): Uint8Array {
+    if (this.#small(hash, parts)) {
+      const out = smallDigest.slice();
+      smallDigest.fill(0);
+      return out;
+    }
     const d = this.#digest(hash, parts);
     const out = new Uint8Array(d.length);
     writeDigest(d, out, 0, d.length);
@@ -285,6 +312,11 @@ export class MacKey implements Warm {
 
   /** The first `len` bytes of the HMAC, written into `dst` at `at` (a token's checksum field). */
   macInto(hash: HashName, parts: readonly Uint8Array[], dst: Uint8Array, at: number, len: number): void {
+    if (this.#small(hash, parts)) {
+      for (let i = 0; i < len; i++) dst[at + i] = smallDigest[i];
+      smallDigest.fill(0);
+      return;
+    }
     writeDigest(this.#digest(hash, parts), dst, at, len);
   }
 
@@ -293,6 +325,12 @@ export class MacKey implements Warm {
    * whatever the data (constant time; `len` is public). False when `src` is too short.
    */
   macCheck(hash: HashName, parts: readonly Uint8Array[], src: Uint8Array, at: number, len: number): boolean {
+    if (this.#small(hash, parts)) {
+      let diff = len > 20 || src.length < at + len ? 1 : 0;
+      for (let i = 0; i < len && i < 20; i++) diff |= smallDigest[i] ^ src[at + i];
+      smallDigest.fill(0);
+      return diff === 0;
+    }
     const d = this.#digest(hash, parts);
     if (d.length < len || src.length < at + len) return false;
     let diff = 0;
