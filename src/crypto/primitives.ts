@@ -200,6 +200,7 @@ export class MacKey implements Warm {
   /** SHA-1 chaining values after K ^ ipad and K ^ opad, for short inputs (./sha1-small.ts). */
   #sha1: Int32Array | undefined;
   #uses = 0;
+  #warm = false;
   /** Used its own area since the last sweep (./hot-set.ts). */
   recent = false;
 
@@ -213,20 +214,28 @@ export class MacKey implements Warm {
     return this.#key;
   }
 
-  /** Drops the own area (zeroed): the key is idle, or another key needs the room. */
+  /** Drops the own area and the SHA-1 pad states (zeroed): idle, or another key needs room. */
   cool(): void {
     this.#own?.area.fill(0);
     this.#own = undefined;
+    this.#sha1?.fill(0);
+    this.#sha1 = undefined;
     this.#uses = 0;
+    this.#warm = false;
   }
 
   /** Zeroes the bytes this object holds (forgetDerivedKeys); the key object is left to GC. */
   wipe(): void {
     this.#bytes.fill(0);
-    this.#sha1?.fill(0);
-    this.#sha1 = undefined;
-    if (this.#own) ownAreas.remove(this);
+    if (this.#warm) ownAreas.remove(this);
     this.cool();
+  }
+
+  /** Joins the set of keys that keep per-key state (./hot-set.ts). */
+  #warmUp(): void {
+    if (this.#warm) return;
+    this.#warm = true;
+    ownAreas.admit(this);
   }
 
   #ownArea(hash: HashName, block: number, size: number): OwnArea {
@@ -234,8 +243,8 @@ export class MacKey implements Warm {
     writePad(this.#bytes, 0x36, area, 0, block);
     writePad(this.#bytes, 0x5c, area, block + OWN_MAX, block);
     const outer = new Uint8Array(area.buffer, area.byteOffset + block + OWN_MAX, block + size);
-    if (this.#own) this.cool();
-    else ownAreas.admit(this);
+    this.#own?.area.fill(0);
+    this.#warmUp();
     this.#own = { hash, area, outer, inner: new Uint8Array(area.buffer, area.byteOffset, block) };
     return this.#own;
   }
@@ -292,7 +301,11 @@ export class MacKey implements Warm {
     let n = 0;
     for (const p of parts) n += p.length;
     if (n > SMALL_MAX) return false;
-    this.#sha1 ??= sha1PadStates(this.#bytes);
+    this.recent = true;
+    if (this.#sha1 === undefined) {
+      this.#sha1 = sha1PadStates(this.#bytes);
+      this.#warmUp();
+    }
     hmacSha1Small(this.#sha1, parts, n, smallDigest);
     return true;
   }
