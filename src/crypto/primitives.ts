@@ -1,8 +1,10 @@
 /**
  * The only importer of node:crypto (OpenSSL). Everything above this file sees Uint8Array and
  * opaque key handles (`SecretKey`, `MacKey`); ./cts.ts builds AES-CTS on the CBC contexts made
- * here. Every hash, MAC and cipher runs in OpenSSL: small HMACs are RFC 2104's two hashes over
- * precomputed pad blocks, each one OpenSSL call (no hash function is written in JavaScript).
+ * here. Every cipher runs in OpenSSL, and every hash but one case: HMAC-SHA1 of inputs up to
+ * 119 bytes (RFC 3962's MACs of small messages) is computed by ./sha1-small.ts from per-key pad
+ * states, constant time by construction and measured faster there (docs/performance.md). Other
+ * small HMACs are RFC 2104's two one-shot OpenSSL hashes over the pad blocks.
  */
 
 import * as nodeCrypto from 'node:crypto';
