@@ -58,7 +58,8 @@ def handle(req):
             raw.set_neg_mechs(creds, [gssapi.OID.from_int_seq(m) for m in req["negMechs"]])
         ctx = gssapi.SecurityContext(name=target, mech=mech, usage="initiate", flags=flags,
                                      creds=creds, channel_bindings=bindings(req.get("cb")))
-        tok = ctx.step()
+        # A server that speaks first hands the initiator its NegTokenInit2 as the first input.
+        tok = ctx.step(bytes.fromhex(req["input"])) if req.get("input") else ctx.step()
         return {"token": hexo(tok), "complete": ctx.complete}
     if op == "accept":
         creds = None
