@@ -1,17 +1,20 @@
 /**
- * Authenticated HTTP requests per second: our node:http adapter (bench/http-server.ts, one Node
- * process) against Apache httpd + mod_auth_gssapi (test/harness/apache.ts, event MPM) on the
- * same machine, one throwaway MIT realm, the same load generator (keep-alive connections from
- * this process) and the same pre-generated tokens: every request carries a fresh SPNEGO
- * NegTokenInit with its own AP-REQ (made by our initiator before timing), so both acceptors
- * decrypt a ticket, check an authenticator against their replay cache and answer the AP-REP.
- * Slices alternate (Apache, ours, Apache, ours, ...) so both see the same machine state; the
- * ratio is the median of the per-round ratios, with their range; besides the wall rate, the rate
- * per CPU second of the server's processes (Apache's parent and children, our one process, from
- * /proc), which a shared machine disturbs less. Then the added latency of the
- * middleware at one connection: median request time with Negotiate minus without, on each server.
+ * Authenticated HTTP requests per second, like for like: our node:http adapter deployed as
+ * docs/http.md says (bench/http-server.ts: node:cluster, `--workers` processes, default 2, one
+ * MIT file2 replay cache file shared by all of them) against Apache httpd + mod_auth_gssapi
+ * (test/harness/apache.ts, event MPM, as many server processes as our workers, 16 threads each,
+ * MIT's file2 replay cache) on the same machine, one throwaway MIT realm, the same load generator
+ * (keep-alive connections from this process) and the same pre-generated tokens: every request
+ * carries a fresh SPNEGO NegTokenInit with its own AP-REQ (made by our initiator before timing),
+ * so both acceptors decrypt a ticket, check an authenticator against their replay cache and
+ * answer the AP-REP. Slices alternate in ABBA order so both see the same machine state; each
+ * figure is the median over the rounds with its min-max, the ratio the median of the per-round
+ * ratios; besides the wall rate, the rate per CPU second of each server's whole process tree
+ * (from /proc), which a shared machine disturbs less. Then the added latency at one connection:
+ * median request time with Negotiate minus without, on each server.
  *
- *   node --import tsx bench/http.ts [--rounds N] [--requests R] [--connections C]
+ *   node --import tsx bench/http.ts [--rounds N] [--requests R] [--connections C] [--workers W]
+ *     [--warm N] [--memory-rcache] [--latency-requests N]
  */
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -187,8 +190,10 @@ try {
   console.log(
     `HTTP Negotiate, fresh AP-REQ per request (SPNEGO, aes256-cts-hmac-sha1-96), ${connections} keep-alive connections, ${perSlice} requests per slice, ${rounds} rounds`,
   );
-  // Warm both (connections, keytab, ticket cache, and every worker's JIT) with tokens of their own.
-  const warm = 800 * workers;
+  // Warm both (connections, keytab, ticket cache) with tokens of their own. Our workers need
+  // about 2000 requests each before V8 has optimized the path (per-round rates kept rising with
+  // 800 each); a server runs warm, so the measured rounds start after that.
+  const warm = opt('--warm', String(2500 * workers));
   await load(apache.port, await tokens(creds, warm), connections);
   await load(ours.port, await tokens(creds, warm), connections);
   const wall = { a: [] as number[], o: [] as number[], r: [] as number[] };
