@@ -17,9 +17,8 @@ import express from 'express';
 import puppeteer from 'puppeteer-core';
 import { type NegotiatedRequest, type NegotiateFailure, negotiate } from '../../src/http/index.js';
 import { interopSkip, type Realm, startRealm } from '../harness/realm.js';
+import { adoptRealmEnv } from '../harness/realm-env.js';
 import { CHROMIUM, startXvfb, XVFB, type Xvfb } from '../harness/xvfb.js';
-
-const ENV_KEYS = ['KRB5_CONFIG', 'KRB5CCNAME', 'KRB5_KTNAME', 'KRB5_KDC_PROFILE', 'KRB5RCACHEDIR'] as const;
 
 function skip(): string | false {
   const s = interopSkip();
@@ -36,14 +35,11 @@ describe('Chromium (headed, on Xvfb) against our Express middleware', { skip: sk
   let home: string;
   let xvfb: Xvfb;
   const failures: NegotiateFailure[] = [];
-  const saved: Record<string, string | undefined> = {};
+  let restoreEnv: (() => void) | undefined;
 
   before(async () => {
     realm = await startRealm();
-    for (const k of ENV_KEYS) {
-      saved[k] = process.env[k];
-      process.env[k] = realm.env[k];
-    }
+    restoreEnv = adoptRealmEnv(realm.env);
     home = mkdtempSync(join(tmpdir(), 'gssapi-ts-chromium-'));
     xvfb = await startXvfb();
     const app = express();
@@ -65,10 +61,7 @@ describe('Chromium (headed, on Xvfb) against our Express middleware', { skip: sk
       server?.closeAllConnections();
     });
     await xvfb?.stop();
-    for (const k of ENV_KEYS) {
-      if (saved[k] === undefined) delete process.env[k];
-      else process.env[k] = saved[k];
-    }
+    restoreEnv?.();
     await realm?.stop();
     if (home) rmSync(home, { recursive: true, force: true });
   });

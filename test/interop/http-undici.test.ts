@@ -18,8 +18,7 @@ import { Credentials } from '../../src/gssapi/creds/creds.js';
 import { type NegotiatedRequest, negotiateInterceptor, withNegotiate } from '../../src/http/index.js';
 import { type Apache, apacheAvailable, startApache } from '../harness/apache.js';
 import { AES_ENCTYPES, interopSkip, MIT_BIN, type Realm, startRealm } from '../harness/realm.js';
-
-const ENV_KEYS = ['KRB5_CONFIG', 'KRB5CCNAME', 'KRB5_KTNAME', 'KRB5_KDC_PROFILE', 'KRB5RCACHEDIR'] as const;
+import { adoptRealmEnv } from '../harness/realm-env.js';
 
 function skip(): string | false {
   const s = interopSkip();
@@ -36,7 +35,7 @@ describe('negotiateInterceptor (undici 7) against Apache mod_auth_gssapi and our
   let ours: Server;
   let oursPort: number;
   let forge = false;
-  const saved: Record<string, string | undefined> = {};
+  let restoreEnv: (() => void) | undefined;
   const agents: Agent[] = [];
   const dispatcher = (opts: Parameters<typeof negotiateInterceptor>[0] = {}) => {
     const a = new Agent();
@@ -46,10 +45,7 @@ describe('negotiateInterceptor (undici 7) against Apache mod_auth_gssapi and our
 
   before(async () => {
     realm = await startRealm();
-    for (const k of ENV_KEYS) {
-      saved[k] = process.env[k];
-      process.env[k] = realm.env[k];
-    }
+    restoreEnv = adoptRealmEnv(realm.env);
     apache = await startApache({
       keytab: realm.keytabs.http,
       krb5Conf: realm.krb5Conf,
@@ -84,10 +80,7 @@ describe('negotiateInterceptor (undici 7) against Apache mod_auth_gssapi and our
       ours?.closeAllConnections();
     });
     await apache?.stop();
-    for (const k of ENV_KEYS) {
-      if (saved[k] === undefined) delete process.env[k];
-      else process.env[k] = saved[k];
-    }
+    restoreEnv?.();
     await realm?.stop();
   });
 

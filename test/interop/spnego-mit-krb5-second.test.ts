@@ -26,11 +26,10 @@ import { type NegotiatedRequest, withNegotiate } from '../../src/http/index.js';
 import { fromHex, toHex, utf8 } from '../../src/util/bytes.js';
 import { NTLMSSP_OID, type NtlmsspEnv, ntlmsspEnv, ntlmsspPlugin } from '../harness/gss-ntlmssp.js';
 import { interopSkip, type Realm, startRealm } from '../harness/realm.js';
+import { adoptRealmEnv } from '../harness/realm-env.js';
 import { type MitPeer, startMitPeer } from './context-peer.js';
 
 const KRB5 = '1.2.840.113554.1.2.2';
-const ENV_KEYS = ['KRB5_CONFIG', 'KRB5CCNAME', 'KRB5_KTNAME', 'KRB5_KDC_PROFILE', 'KRB5RCACHEDIR'] as const;
-
 function skip(): string | false {
   const s = interopSkip();
   if (s) return s;
@@ -42,14 +41,11 @@ describe('an MIT SPNEGO initiator listing Kerberos second (NTLMSSP first)', { sk
   let realm: Realm;
   let ntlm: NtlmsspEnv;
   let peer: MitPeer;
-  const saved: Record<string, string | undefined> = {};
+  let restoreEnv: (() => void) | undefined;
 
   before(async () => {
     realm = await startRealm();
-    for (const k of ENV_KEYS) {
-      saved[k] = process.env[k];
-      process.env[k] = realm.env[k];
-    }
+    restoreEnv = adoptRealmEnv(realm.env);
     const plugin = ntlmsspPlugin();
     assert.ok(plugin, 'gss-ntlmssp plugin');
     ntlm = ntlmsspEnv(plugin, 'alice');
@@ -58,10 +54,7 @@ describe('an MIT SPNEGO initiator listing Kerberos second (NTLMSSP first)', { sk
   after(async () => {
     await peer?.close();
     ntlm?.remove();
-    for (const k of ENV_KEYS) {
-      if (saved[k] === undefined) delete process.env[k];
-      else process.env[k] = saved[k];
-    }
+    restoreEnv?.();
     await realm?.stop();
   });
 

@@ -14,29 +14,22 @@ import { Name } from '../../src/gssapi/names/names.js';
 import { KRB5_MECH_OID_BYTES } from '../../src/gssapi/token/oid.js';
 import { fromHex, toHex, utf8 } from '../../src/util/bytes.js';
 import { interopSkip, type Realm, startRealm } from '../harness/realm.js';
+import { adoptRealmEnv } from '../harness/realm-env.js';
 import { type MitPeer, startMitPeer } from './context-peer.js';
-
-const ENV_KEYS = ['KRB5_CONFIG', 'KRB5CCNAME', 'KRB5_KTNAME', 'KRB5_KDC_PROFILE', 'KRB5RCACHEDIR'] as const;
 
 describe('SPNEGO NegTokenInit2 (the acceptor speaks first) with MIT krb5', { skip: interopSkip() }, () => {
   let realm: Realm;
   let peer: MitPeer;
-  const saved: Record<string, string | undefined> = {};
+  let restoreEnv: (() => void) | undefined;
 
   before(async () => {
     realm = await startRealm();
-    for (const k of ENV_KEYS) {
-      saved[k] = process.env[k];
-      process.env[k] = realm.env[k];
-    }
+    restoreEnv = adoptRealmEnv(realm.env);
     peer = startMitPeer(realm.env);
   });
   after(async () => {
     await peer?.close();
-    for (const k of ENV_KEYS) {
-      if (saved[k] === undefined) delete process.env[k];
-      else process.env[k] = saved[k];
-    }
+    restoreEnv?.();
     await realm?.stop();
   });
 
