@@ -30,8 +30,9 @@ export interface NegotiateServerOptions {
   principal?: string;
   /**
    * The replay cache of the acquired credentials (default: MIT's rule, KRB5RCACHENAME and so on,
-   * else one in memory per process, resolved when the credentials are acquired). Several processes serving one service must share one, e.g.
-   * `new FileReplayCache(path)` (MIT's file2, as Apache's MIT acceptors) or a RedisReplayCache.
+   * else one in memory per process, resolved when the credentials are acquired). Several
+   * processes serving one service must share one, e.g. `new FileReplayCache(path)` (MIT's file2,
+   * as Apache's MIT acceptors) or a RedisReplayCache.
    */
   replayCache?: ReplayCache;
   /** Refuse clients that did not delegate a credential (GSS_C_DELEG_FLAG). */
