@@ -1,21 +1,25 @@
 /**
- * Authenticated HTTP requests per second: our node:http adapter (bench/http-server.ts, one Node
- * process) against Apache httpd + mod_auth_gssapi (test/harness/apache.ts, event MPM) on the
- * same machine, one throwaway MIT realm, the same load generator (keep-alive connections from
- * this process) and the same pre-generated tokens: every request carries a fresh SPNEGO
- * NegTokenInit with its own AP-REQ (made by our initiator before timing), so both acceptors
- * decrypt a ticket, check an authenticator against their replay cache and answer the AP-REP.
- * Slices alternate (Apache, ours, Apache, ours, ...) so both see the same machine state; the
- * ratio is the median of the per-round ratios, with their range; besides the wall rate, the rate
- * per CPU second of the server's processes (Apache's parent and children, our one process, from
- * /proc), which a shared machine disturbs less. Then the added latency of the
- * middleware at one connection: median request time with Negotiate minus without, on each server.
+ * Authenticated HTTP requests per second, like for like: our node:http adapter deployed as
+ * docs/http.md says (bench/http-server.ts: node:cluster, `--workers` processes, default 2, one
+ * MIT file2 replay cache file shared by all of them) against Apache httpd + mod_auth_gssapi
+ * (test/harness/apache.ts, event MPM, as many server processes as our workers, 16 threads each,
+ * MIT's file2 replay cache) on the same machine, one throwaway MIT realm, the same load generator
+ * (keep-alive connections from this process) and the same pre-generated tokens: every request
+ * carries a fresh SPNEGO NegTokenInit with its own AP-REQ (made by our initiator before timing),
+ * so both acceptors decrypt a ticket, check an authenticator against their replay cache and
+ * answer the AP-REP. Slices alternate in ABBA order so both see the same machine state; each
+ * figure is the median over the rounds with its min-max, the ratio the median of the per-round
+ * ratios; besides the wall rate, the rate per CPU second of each server's whole process tree
+ * (from /proc), which a shared machine disturbs less. Then the added latency at one connection:
+ * median request time with Negotiate minus without, on each server.
  *
- *   node --import tsx bench/http.ts [--rounds N] [--requests R] [--connections C]
+ *   node --import tsx bench/http.ts [--rounds N] [--requests R] [--connections C] [--workers W]
+ *     [--warm N] [--memory-rcache] [--latency-requests N]
  */
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { SecurityContext } from '../src/gssapi/context/context.js';
@@ -33,6 +37,14 @@ const rounds = opt('--rounds', '5');
 const perSlice = opt('--requests', '1500');
 const connections = opt('--connections', '8');
 const latencyRequests = opt('--latency-requests', '300');
+// As many worker processes as Apache has server processes (one per core here), like for like.
+const workers = opt('--workers', '2');
+// 'file' (MIT's file2, shared by the workers) or 'memory' (one process only: per-process caches
+// would let a replay to another worker through).
+// Extra node flags for the server processes, e.g. HTTP_BENCH_NODE_FLAGS='--cpu-prof' to profile.
+const serverNodeFlags = (process.env.HTTP_BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+const rcacheKind = args.includes('--memory-rcache') ? 'memory' : 'file';
+if (rcacheKind === 'memory' && workers > 1) throw new Error('--memory-rcache needs --workers 1');
 
 const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[xs.length >> 1];
 
@@ -61,19 +73,30 @@ function get(agent: Agent, port: number, path: string, authorization?: string): 
   });
 }
 
-/** CPU seconds (user + system) used so far by `pid` and its child processes (Linux /proc). */
+/**
+ * CPU seconds (user + system) used so far by `pid` and all its descendants (Linux /proc): the
+ * whole server, Apache's children or our cluster workers and their replay cache lock helpers.
+ */
 function cpuSeconds(pid: number): number {
-  let ticks = 0;
+  const procs = new Map<number, { ppid: number; ticks: number }>();
   for (const p of readdirSync('/proc')) {
     if (!/^\d+$/.test(p)) continue;
     try {
       // After the ")" closing the command name: state ppid ... utime (field 14) stime (15).
       const f = readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1].split(' ');
-      if (Number(p) === pid || Number(f[1]) === pid) ticks += Number(f[11]) + Number(f[12]);
+      procs.set(Number(p), { ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]) });
     } catch {
       // The process ended meanwhile.
     }
   }
+  const inTree = (p: number): boolean => {
+    for (let q: number | undefined = p; q !== undefined && q > 1; q = procs.get(q)?.ppid) {
+      if (q === pid) return true;
+    }
+    return false;
+  };
+  let ticks = 0;
+  for (const [p, { ticks: t }] of procs) if (inTree(p)) ticks += t;
   return ticks / 100;
 }
 
@@ -118,10 +141,23 @@ async function latency(port: number, headers: string[]): Promise<{ plain: number
 
 async function startOurs(
   env: NodeJS.ProcessEnv,
+  rcache: string | undefined,
 ): Promise<{ port: number; pid: number; stop: () => Promise<void> }> {
   const file = fileURLToPath(new URL('./http-server.ts', import.meta.url));
   const child = track(
-    spawn(process.execPath, ['--import', 'tsx', file], { env, stdio: ['ignore', 'pipe', 'inherit'] }),
+    spawn(
+      process.execPath,
+      [
+        ...serverNodeFlags,
+        '--import',
+        'tsx',
+        file,
+        '--workers',
+        String(workers),
+        ...(rcache ? ['--rcache', rcache] : []),
+      ],
+      { env, stdio: ['ignore', 'pipe', 'inherit'] },
+    ),
   );
   const line = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout as NodeJS.ReadableStream }).once('line', resolve);
@@ -146,17 +182,20 @@ const apache = await startApache({
   keytab: realm.keytabs.http,
   krb5Conf: realm.krb5Conf,
   page: 'the protected page\n',
-  mpm: { servers: 2, threads: 16 },
+  mpm: { servers: workers, threads: 16 },
 });
-const ours = await startOurs(env);
+const ours = await startOurs(env, rcacheKind === 'file' ? join(realm.dir, 'http.rcache2') : undefined);
 try {
   const creds = await Credentials.acquire({ usage: 'initiate' });
   console.log(
     `HTTP Negotiate, fresh AP-REQ per request (SPNEGO, aes256-cts-hmac-sha1-96), ${connections} keep-alive connections, ${perSlice} requests per slice, ${rounds} rounds`,
   );
-  // Warm both (connections, keytab, ticket cache) with tokens of their own.
-  await load(apache.port, await tokens(creds, 200), connections);
-  await load(ours.port, await tokens(creds, 200), connections);
+  // Warm both (connections, keytab, ticket cache) with tokens of their own. Our workers need
+  // about 2000 requests each before V8 has optimized the path (per-round rates kept rising with
+  // 800 each); a server runs warm, so the measured rounds start after that.
+  const warm = opt('--warm', String(2500 * workers));
+  await load(apache.port, await tokens(creds, warm), connections);
+  await load(ours.port, await tokens(creds, warm), connections);
   const wall = { a: [] as number[], o: [] as number[], r: [] as number[] };
   const cpu = { a: [] as number[], o: [] as number[], r: [] as number[] };
   /** One slice: wall rate, and requests per CPU second of the server's processes. */
@@ -167,8 +206,11 @@ try {
   };
   for (let r = 0; r < rounds; r++) {
     const set = await tokens(creds, perSlice);
-    const sa = await slice(apache.port, apache.pid, set);
+    // ABBA: the order flips every round, so neither server always runs on a warmer machine.
+    const first = r % 2 === 0 ? 'apache' : 'ours';
+    const sa0 = first === 'apache' ? await slice(apache.port, apache.pid, set) : undefined;
     const so = await slice(ours.port, ours.pid, set);
+    const sa = sa0 ?? (await slice(apache.port, apache.pid, set));
     wall.a.push(sa.rate);
     wall.o.push(so.rate);
     wall.r.push(so.rate / sa.rate);
@@ -179,12 +221,14 @@ try {
       `  round ${r + 1}: wall Apache ${sa.rate.toFixed(0)}/s, ours ${so.rate.toFixed(0)}/s; per server CPU s Apache ${sa.perCpu.toFixed(0)}, ours ${so.perCpu.toFixed(0)}`,
     );
   }
-  const range = (xs: number[]) => `${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)}`;
+  const range = (xs: number[], d = 2) => `${Math.min(...xs).toFixed(d)}–${Math.max(...xs).toFixed(d)}`;
+  const fig = (xs: number[]) => `${median(xs).toFixed(0)} (${range(xs, 0)})`;
+  const who = `ours (node:http, ${workers} process${workers > 1 ? 'es' : ''}, ${rcacheKind === 'file' ? 'file2' : 'memory'} replay cache)`;
   console.log(
-    `requests/s (wall): Apache + mod_auth_gssapi ${median(wall.a).toFixed(0)}, ours (node:http, 1 process) ${median(wall.o).toFixed(0)}; ours/Apache ${median(wall.r).toFixed(2)} (range ${range(wall.r)})`,
+    `requests/s (wall), median (min–max): Apache + mod_auth_gssapi ${fig(wall.a)}, ${who} ${fig(wall.o)}; ours/Apache ${median(wall.r).toFixed(2)} (${range(wall.r)})`,
   );
   console.log(
-    `requests per server CPU second: Apache ${median(cpu.a).toFixed(0)}, ours ${median(cpu.o).toFixed(0)}; ours/Apache ${median(cpu.r).toFixed(2)} (range ${range(cpu.r)})`,
+    `requests per server CPU second: Apache ${fig(cpu.a)}, ours ${fig(cpu.o)}; ours/Apache ${median(cpu.r).toFixed(2)} (${range(cpu.r)})`,
   );
   const lset = await tokens(creds, latencyRequests);
   const la = await latency(apache.port, lset);

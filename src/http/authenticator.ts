@@ -13,6 +13,8 @@ import { Credentials } from '../gssapi/creds/creds.js';
 import { GSS_C_DELEG_FLAG } from '../gssapi/flags.js';
 import { Name } from '../gssapi/names/names.js';
 import type { Pac } from '../krb5/pac/index.js';
+import { defaultReplayCache } from '../krb5/rcache/default.js';
+import type { ReplayCache } from '../krb5/rcache/replay-cache.js';
 import { negotiateChallenge, parseNegotiate } from './header.js';
 
 export interface NegotiateServerOptions {
@@ -26,6 +28,13 @@ export interface NegotiateServerOptions {
    * GSS_C_NO_NAME acceptor (a client may then use any service principal the keytab holds).
    */
   principal?: string;
+  /**
+   * The replay cache of the acquired credentials (default: MIT's rule, KRB5RCACHENAME and so on,
+   * else one in memory per process, resolved when the credentials are acquired). Several
+   * processes serving one service must share one, e.g. `new FileReplayCache(path)` (MIT's file2,
+   * as Apache's MIT acceptors) or a RedisReplayCache.
+   */
+  replayCache?: ReplayCache;
   /** Refuse clients that did not delegate a credential (GSS_C_DELEG_FLAG). */
   requireDelegation?: boolean;
   /** The largest token accepted, decoded (docs/security.md: 64 KiB, Windows' MaxTokenSize). */
@@ -103,7 +112,14 @@ export class NegotiateAuthenticator {
     if (!this.#creds) {
       const p = this.#opts.principal;
       const name = p === undefined ? undefined : p.includes('/') ? Name.principal(p) : Name.hostbased(p);
-      this.#creds = Credentials.acquire({ usage: 'accept', keytab: this.#opts.keytab, name });
+      this.#creds = Credentials.acquire({
+        usage: 'accept',
+        keytab: this.#opts.keytab,
+        name,
+        // Resolved once with the credential, as MIT's acquire_accept_cred opens its rcache, not
+        // per request (the configured name is not looked up again for every token).
+        replayCache: this.#opts.replayCache ?? defaultReplayCache(),
+      });
       // A failed acquisition (keytab missing) is retried on the next request.
       this.#creds.catch(() => {
         this.#creds = undefined;

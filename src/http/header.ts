@@ -11,7 +11,7 @@ export type NegotiateHeader =
   | { readonly ok: false; readonly reason: string; readonly absent?: boolean };
 
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
-
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 /** The base64 length of `bytes` bytes of token. */
 function encodedLength(bytes: number): number {
   return Math.ceil(bytes / 3) * 4;
@@ -23,17 +23,20 @@ function encodedLength(bytes: number): number {
  * the decoded token; a longer header is refused before it is decoded.
  */
 export function parseNegotiate(value: string | undefined, maxTokenSize: number): NegotiateHeader {
-  if (value === undefined || value.trim() === '')
-    return { ok: false, reason: 'no Authorization header', absent: true };
-  const m = /^\s*([!#$%&'*+.^_`|~0-9A-Za-z-]+)(?:\s+(.*?))?\s*$/s.exec(value);
-  if (!m) return { ok: false, reason: 'malformed Authorization header' };
-  if (m[1].toLowerCase() !== 'negotiate')
+  const v = value?.trim();
+  if (v === undefined || v === '') return { ok: false, reason: 'no Authorization header', absent: true };
+  // auth-scheme [ 1*SP token68 ] (RFC 9110 11.4), split at the first white space: linear work,
+  // whatever the client sends.
+  const sp = v.search(/\s/);
+  const scheme = sp < 0 ? v : v.slice(0, sp);
+  if (!TOKEN.test(scheme)) return { ok: false, reason: 'malformed Authorization header' };
+  if (scheme.toLowerCase() !== 'negotiate')
     return {
       ok: false,
-      reason: `scheme ${JSON.stringify(m[1].slice(0, 20))} is not Negotiate`,
+      reason: `scheme ${JSON.stringify(scheme.slice(0, 20))} is not Negotiate`,
       absent: true,
     };
-  const b64 = m[2] ?? '';
+  const b64 = sp < 0 ? '' : v.slice(sp).trimStart();
   if (b64 === '') return { ok: false, reason: 'Negotiate without a token' };
   if (b64.length > encodedLength(maxTokenSize)) {
     return {
@@ -41,12 +44,16 @@ export function parseNegotiate(value: string | undefined, maxTokenSize: number):
       reason: `Negotiate token of ${b64.length} base64 characters exceeds the ${maxTokenSize}-byte limit`,
     };
   }
-  if (b64.length % 4 !== 0 || !BASE64.test(b64))
-    return { ok: false, reason: 'Negotiate token is not base64' };
-  const token = new Uint8Array(Buffer.from(b64, 'base64'));
-  // Canonical form only: a re-encoding must give the same text (no stray padding bits).
-  if (Buffer.from(token).toString('base64') !== b64)
-    return { ok: false, reason: 'Negotiate token is not canonical base64' };
+  if (b64.length % 4 !== 0) return { ok: false, reason: 'Negotiate token is not base64' };
+  // Decoded straight into the token's own memory; then canonical form only: re-encoding gives
+  // the same text (node's decoder skips stray characters, and padding bits must be zero).
+  const buf = new Uint8Array((b64.length / 4) * 3);
+  const token = buf.subarray(0, Buffer.from(buf.buffer).write(b64, 'base64'));
+  if (Buffer.from(token.buffer, 0, token.length).toString('base64') !== b64) {
+    return BASE64.test(b64)
+      ? { ok: false, reason: 'Negotiate token is not canonical base64' }
+      : { ok: false, reason: 'Negotiate token is not base64' };
+  }
   if (token.length === 0) return { ok: false, reason: 'empty Negotiate token' };
   return { ok: true, token };
 }

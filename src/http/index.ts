@@ -6,6 +6,7 @@ export {
   type NegotiateOutcome,
   type NegotiateServerOptions,
 } from './authenticator.js';
+export type { NegotiateClientOptions } from './client-context.js';
 export { type FastifyReplyLike, type FastifyRequestLike, negotiateHook } from './fastify.js';
 export { type NegotiateFetchOptions, negotiateFetch } from './fetch.js';
 export {
@@ -16,3 +17,13 @@ export {
   negotiate,
   withNegotiate,
 } from './node.js';
+export {
+  negotiateInterceptor,
+  type UndiciController,
+  type UndiciDispatch,
+  type UndiciDispatchOptions,
+  type UndiciHandler,
+  type UndiciHeaders,
+  type UndiciInterceptor,
+  type UndiciRequestHeaders,
+} from './undici.js';

@@ -51,9 +51,15 @@ def handle(req):
         for f in req.get("flags", []):
             flags |= FLAG_NAMES[f]
         mech = SPNEGO if req.get("mech") == "spnego" else KRB5
+        creds = None
+        if req.get("negMechs"):
+            # gss_set_neg_mechs(3): the SPNEGO initiator offers these, in this order.
+            creds = gssapi.Credentials(usage="initiate", mechs=[SPNEGO])
+            raw.set_neg_mechs(creds, [gssapi.OID.from_int_seq(m) for m in req["negMechs"]])
         ctx = gssapi.SecurityContext(name=target, mech=mech, usage="initiate", flags=flags,
-                                     channel_bindings=bindings(req.get("cb")))
-        tok = ctx.step()
+                                     creds=creds, channel_bindings=bindings(req.get("cb")))
+        # A server that speaks first hands the initiator its NegTokenInit2 as the first input.
+        tok = ctx.step(bytes.fromhex(req["input"])) if req.get("input") else ctx.step()
         return {"token": hexo(tok), "complete": ctx.complete}
     if op == "accept":
         creds = None

@@ -4,8 +4,8 @@
  * ticket from MIT kinit, and sees the authenticated principal; with delegation allowed for the
  * host, the server receives Firefox's delegated TGT. Firefox sends Negotiate only to hosts in
  * network.negotiate-auth.trusted-uris, and to a dotless host such as localhost only with
- * network.negotiate-auth.allow-non-fqdn (which then waives trusted-uris for it; docs/http.md). Debian's Chromium in headless
- * mode refuses the scheme altogether (../shared/peers.md), so it is not the judge here.
+ * network.negotiate-auth.allow-non-fqdn (which then waives trusted-uris for it; docs/http.md).
+ * Chromium is the other judge (http-chromium.test.ts).
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';

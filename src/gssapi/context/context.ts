@@ -34,7 +34,7 @@ import { getMic, verifyMic } from '../mech/krb5/tokens/mic.js';
 import { type UnwrapResult, unwrap, wrap, wrapSizeLimit } from '../mech/krb5/tokens/wrap.js';
 import { SpnegoAcceptor } from '../mech/spnego/acceptor.js';
 import { SpnegoInitiator } from '../mech/spnego/initiator.js';
-import { isSpnegoInitialToken } from '../mech/spnego/negotiation-token.js';
+import { decodeNegotiationToken, isSpnegoInitialToken } from '../mech/spnego/negotiation-token.js';
 import { Name } from '../names/names.js';
 import { contextStates, deadContexts, getContextState, killContext } from './context-internal.js';
 import { redactKeys, requestedFlags, spnegoMechTypes, wipeKeys } from './context-options.js';
@@ -171,9 +171,14 @@ export class SecurityContext {
       case 'established':
         throw new GssError(GSS_S_FAILURE, MINOR.KG_CONTEXT_ESTABLISHED, 'context already established');
       case 'init-start': {
-        if (token !== undefined && token.length !== 0)
-          throw new GssError(GSS_S_DEFECTIVE_TOKEN, 0, 'unexpected token');
         const o = phase.opts;
+        // A server that speaks first sends a NegTokenInit2; MIT's SPNEGO initiator ignores its
+        // first input, and so do we once it reads as a NegTokenInit (anything else is refused).
+        const serverFirst = o.mech === 'spnego' && token !== undefined && token.length !== 0;
+        if (serverFirst && decodeNegotiationToken(token).kind !== 'init')
+          throw new GssError(GSS_S_DEFECTIVE_TOKEN, 0, 'SPNEGO: the first input is not a NegTokenInit');
+        if (token !== undefined && token.length !== 0 && !serverFirst)
+          throw new GssError(GSS_S_DEFECTIVE_TOKEN, 0, 'unexpected token');
         const creds = o.credentials ?? (await Credentials.acquire({ usage: 'initiate' }));
         const side = credsInternals.get(creds)?.initiator;
         if (!side) throw new GssError(GSS_S_NO_CRED, 0, 'credentials cannot initiate');
@@ -221,11 +226,17 @@ export class SecurityContext {
       case 'spnego-accept':
         return this.#spnegoAccept(phase.acceptor, token);
       case 'accept-start': {
-        if (token === undefined) throw new GssError(GSS_S_DEFECTIVE_TOKEN, 0, 'no token');
         const o = phase.opts;
         const creds = o.credentials ?? (await Credentials.acquire({ usage: 'accept' }));
         const side = credsInternals.get(creds)?.acceptor;
         if (!side) throw new GssError(GSS_S_NO_CRED, 0, 'credentials cannot accept');
+        if (token === undefined || token.length === 0) {
+          // The acceptor speaks first: SPNEGO's NegTokenInit2, as MIT's default acceptor answers
+          // an empty input token (docs/spnego.md).
+          const acceptor = new SpnegoAcceptor(side, o.channelBindings);
+          this.#phase = { kind: 'spnego-accept', acceptor };
+          return acceptor.hints();
+        }
         // MIT's default acceptor takes either mechanism, by the token's OID.
         if (isSpnegoInitialToken(token)) {
           const acceptor = new SpnegoAcceptor(side, o.channelBindings);

@@ -113,5 +113,20 @@ export function describeSpnegoParsers(): void {
         ESTABLISH_ERRORS,
       );
     });
+
+    it("SPNEGO initiator handed a damaged NegTokenInit2 (the server's first token)", async () => {
+      const hints = (await SecurityContext.accept({ credentials: w.acceptor }).step()) as Uint8Array;
+      await fuzzAsync(
+        'spnego initiator first input',
+        sample(mutants(hints, 70), 2),
+        (b) =>
+          SecurityContext.initiate({
+            target: Name.hostbased('gsstest@localhost'),
+            credentials: w.alice,
+            mech: 'spnego',
+          }).step(b),
+        ESTABLISH_ERRORS,
+      );
+    });
   });
 }

@@ -14,14 +14,17 @@ import type { CachedCredential } from '../../../krb5/ccache/index.js';
 import type { Pac } from '../../../krb5/pac/index.js';
 import type { ChannelBindings } from '../../bindings.js';
 import { GSS_C_INTEG_FLAG } from '../../flags.js';
+import { KRB5_MECH_OID_BYTES } from '../../token/oid.js';
 import type { ContextState } from '../krb5/context-state.js';
 import type { AcceptorSide } from '../krb5/cred-element.js';
 import { acceptorStep, errorTokens } from '../krb5/establish/accept.js';
 import { handleMic, type MicExchange } from './mech-list-mic.js';
+import { encodeNegTokenInit2 } from './neg-hints.js';
 import {
   ACCEPT_COMPLETED,
   ACCEPT_INCOMPLETE,
   decodeNegotiationToken,
+  encodeMechTypes,
   encodeNegTokenResp,
   type NegTokenInit,
   REJECT,
@@ -65,6 +68,16 @@ export class SpnegoAcceptor {
   constructor(side: AcceptorSide, channelBindings: ChannelBindings | undefined) {
     this.#side = side;
     this.#cb = channelBindings;
+  }
+
+  /**
+   * The acceptor speaks first (MIT's acc_ctx_hints, for an empty input token): a NegTokenInit2
+   * listing Kerberos, after which the initiator's NegTokenInit starts the negotiation as usual.
+   */
+  hints(): Uint8Array {
+    if (this.#mic !== undefined)
+      throw new GssError(GSS_S_DEFECTIVE_TOKEN, 0, 'SPNEGO: hints after the first token');
+    return encodeNegTokenInit2(encodeMechTypes([KRB5_MECH_OID_BYTES]));
   }
 
   /** One call of gss_accept_sec_context. Throws GssError; its reject token is in errorTokens. */
