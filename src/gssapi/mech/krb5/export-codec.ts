@@ -76,7 +76,10 @@ class Writer {
   }
   /** A time in seconds: the same bytes as u64(BigInt(t)), without BigInts for the usual values. */
   time(t: number): void {
-    if (!(Number.isSafeInteger(t) && t >= 0)) return this.u64(BigInt(t));
+    if (!(Number.isSafeInteger(t) && t >= 0)) {
+      this.u64(BigInt(t));
+      return;
+    }
     this.u32(Math.floor(t / 0x100000000));
     this.u32(t >>> 0);
   }
@@ -86,7 +89,10 @@ class Writer {
     this.#len += b.length;
   }
   str(s: Str): void {
-    if (typeof s !== 'string') return this.bytes(s);
+    if (typeof s !== 'string') {
+      this.bytes(s);
+      return;
+    }
     this.u32(s.length);
     const b = this.buf;
     let p = this.#len;
