@@ -6,8 +6,12 @@
  * `callServer`: AP-REQ with mutual authentication, one wrapped and encrypted message with a MIC
  * asked for, NOOP).
  *
- *   node --import tsx bench/handoff.ts [--rounds R] [--connections C] [--parallel P] [--workers 1,2] [--nagle] [--no-mit]
- *   (R rounds, default 5, each of C connections, default 300, P in flight, default 4)
+ *   node --import tsx bench/handoff.ts [--rounds R] [--connections C] [--parallel P] [--workers 1,2]
+ *     [--dist] [--nagle] [--no-mit]
+ *   (R rounds, default 5, each of C connections, default 300, P in flight, default 4; --dist: the
+ *   servers run from the build, bin/gss.js, as users run them; environment: HANDOFF_NODE_ARGS
+ *   adds node options to the servers, e.g. --cpu-prof, which the workers inherit;
+ *   HANDOFF_SPLIT=1 prints each server process's CPU per connection, round by round)
  *
  * Server CPU is read from /proc for every process of the server (the listener and its workers):
  * the sum of /proc/PID/task/T/schedstat run times (nanoseconds, every thread), before and after
