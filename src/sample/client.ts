@@ -42,6 +42,8 @@ export interface SampleClientOptions {
   mcount?: number;
   verbose?: boolean;
   log?: (line: string) => void;
+  /** TCP_NODELAY on the socket (MIT gss-client leaves Nagle on). */
+  noDelay?: boolean;
 }
 
 export interface ClientResult {
@@ -62,6 +64,7 @@ function open(host: string, port: number): Promise<Socket> {
 export async function callServer(opts: SampleClientOptions): Promise<ClientResult> {
   const log = opts.log ?? ((line: string) => process.stdout.write(`${line}\n`));
   const socket = await open(opts.host, opts.port);
+  if (opts.noDelay) socket.setNoDelay(true);
   const stream = new FrameStream(socket);
   const result: ClientResult = { flags: 0, micsVerified: 0 };
   let ctx: SecurityContext | undefined;

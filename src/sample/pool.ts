@@ -35,9 +35,9 @@ export type ToWorker =
   | ({ type: 'context'; id: number; token: Uint8Array; pending: Uint8Array } & ServeOptions);
 export type FromWorker =
   | { type: 'ready' }
-  | { type: 'log'; line: string }
+  | { type: 'log'; lines: string[] }
   | { type: 'taken'; id: number }
-  | { type: 'done'; id: number; report?: MessageReport; error?: string };
+  | { type: 'done'; id: number; report?: MessageReport; error?: string; lines: string[] };
 
 export interface DispatchResult {
   pid: number;
@@ -107,7 +107,9 @@ export class WorkerPool {
 
   #watch(child: ChildProcess): void {
     child.on('message', (m: FromWorker) => {
-      if (m.type === 'log') this.#log(`[worker ${child.pid}] ${m.line}`);
+      // A worker's log lines, in order, before its 'done' takes effect.
+      if (m.type === 'log' || m.type === 'done')
+        for (const l of m.lines) this.#log(`[worker ${child.pid}] ${l}`);
       const h = m.type === 'taken' || m.type === 'done' ? this.#handoffs.get(m.id) : undefined;
       if (!h || h.child !== child) return;
       if (m.type === 'taken') {

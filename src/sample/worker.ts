@@ -9,12 +9,30 @@ import { serveMessages } from './messages.js';
 import type { FromWorker, ToWorker } from './pool.js';
 import { ConnectionClosedError, FrameStream } from './protocol.js';
 
+/** How long a worker's log line may wait for the next message to the listener. */
+const LOG_BATCH_MS = 50;
+
 export function runWorker(): Promise<number> {
   return new Promise((resolve) => {
     let key: Uint8Array | undefined;
     const send = (m: FromWorker, then?: (sent: boolean) => void) =>
       process.send?.(m, undefined, {}, (err: Error | null) => then?.(!err));
-    const log = (line: string) => send({ type: 'log', line });
+    // Log lines leave in batches: with the connection's 'done', or LOG_BATCH_MS after the first
+    // line of a batch (a connection still being served). One IPC message per line was the
+    // largest cost of a hand-off (docs/performance.md, "The worker hand-off").
+    let lines: string[] = [];
+    let timer: NodeJS.Timeout | undefined;
+    const take = () => {
+      clearTimeout(timer);
+      timer = undefined;
+      const out = lines;
+      lines = [];
+      return out;
+    };
+    const log = (line: string) => {
+      lines.push(line);
+      timer ??= setTimeout(() => send({ type: 'log', lines: take() }), LOG_BATCH_MS);
+    };
     process.on('message', (m: ToWorker, socket?: Socket) => {
       if (m.type === 'init') {
         key = m.key;
@@ -37,17 +55,18 @@ export function runWorker(): Promise<number> {
         log(`imported context of "${ctx.initiatorName.toString()}" (${m.token.length} byte token)`);
         armIdleTimeout(stream, m.idleTimeoutMs);
         const report = await serveMessages(stream, ctx, log, m.verbose);
-        send({ type: 'done', id: m.id, report });
+        send({ type: 'done', id: m.id, report, lines: take() });
       } catch (e) {
         const line =
           limitLogLine(e, peer, true) ?? (e instanceof ConnectionClosedError ? e.logLine : undefined);
         if (line) log(line);
-        send({ type: 'done', id: m.id, error: e instanceof Error ? e.message : String(e) });
+        send({ type: 'done', id: m.id, error: e instanceof Error ? e.message : String(e), lines: take() });
       } finally {
         stream.close();
       }
     };
     process.on('disconnect', () => {
+      clearTimeout(timer);
       key?.fill(0);
       resolve(0);
     });

@@ -21,11 +21,11 @@ import {
   GSS_S_UNAUTHORIZED,
   GssError,
 } from '../../errors/status.js';
-import { concat, toHex, writeUint32BE } from '../../util/bytes.js';
+import { toHex, writeUint32BE } from '../../util/bytes.js';
 import { nowSeconds } from '../../util/clock.js';
 import { Reader } from '../../util/reader.js';
 import type { ContextState } from '../mech/krb5/context-state.js';
-import { decodeContextBody, encodeContextBody } from '../mech/krb5/export-codec.js';
+import { decodeContextBody, planContextBody } from '../mech/krb5/export-codec.js';
 
 /** DER content of 1.2.840.113554.1.2.2, the Kerberos V5 mechanism (RFC 1964). */
 export const KRB5_MECH_OID = Uint8Array.of(0x2a, 0x86, 0x48, 0x86, 0xf7, 0x12, 0x01, 0x02, 0x02);
@@ -57,44 +57,60 @@ function checkSealKey(key: Uint8Array | undefined): void {
   }
 }
 
-/** Header: OID framing, magic, version, mode, token id. It is the AEAD's associated data too. */
-function header(mode: number, tokenId: Uint8Array): Uint8Array {
-  const h = new Uint8Array(4 + KRB5_MECH_OID.length + MAGIC.length + 2 + TOKEN_ID_BYTES);
-  writeUint32BE(h, 0, KRB5_MECH_OID.length);
+/** The header's length: OID framing, magic, version, mode, token id. */
+const HEADER_BYTES = 4 + KRB5_MECH_OID.length + MAGIC.length + 2 + TOKEN_ID_BYTES;
+
+/**
+ * Writes the header (OID framing, magic, version, mode, token id; the AEAD's associated data too)
+ * at the start of `token` and returns the offset after it.
+ */
+function writeHeader(token: Uint8Array, mode: number, random: Uint8Array): number {
+  writeUint32BE(token, 0, KRB5_MECH_OID.length);
   let off = 4;
-  h.set(KRB5_MECH_OID, off);
+  token.set(KRB5_MECH_OID, off);
   off += KRB5_MECH_OID.length;
-  h.set(MAGIC, off);
+  token.set(MAGIC, off);
   off += MAGIC.length;
-  h[off++] = EXPORT_TOKEN_VERSION;
-  h[off++] = mode;
-  h.set(tokenId, off);
-  return h;
+  token[off++] = EXPORT_TOKEN_VERSION;
+  token[off++] = mode;
+  for (let i = 0; i < TOKEN_ID_BYTES; i++) token[off++] = random[i];
+  return off;
 }
 
-function u32(n: number): Uint8Array {
-  const b = new Uint8Array(4);
-  writeUint32BE(b, 0, n);
-  return b;
-}
-
-/** Builds the token for a record. Throws GssError and leaves `state` untouched on failure. */
+/**
+ * Builds the token for a record. Throws GssError and leaves `state` untouched on failure. The
+ * token is allocated once at its final size and every field written in place (the body of a
+ * plain token too; a sealed one's plaintext body goes through one scratch buffer, wiped).
+ */
 export function encodeExportToken(state: ContextState, opts: ExportOptions = {}): Uint8Array {
   checkSealKey(opts.key);
-  const body = encodeContextBody(state);
-  try {
-    const tokenId = randomBytes(TOKEN_ID_BYTES);
-    if (opts.key) {
-      const nonce = randomBytes(NONCE_BYTES);
-      const head = concat(header(MODE_SEALED, tokenId), nonce, u32(body.length + TAG_BYTES));
-      return concat(head, aeadSeal(opts.key, nonce, body, head));
+  const plan = planContextBody(state);
+  // Token id and nonce from one call.
+  const random = randomBytes(TOKEN_ID_BYTES + NONCE_BYTES);
+  if (opts.key) {
+    const headBytes = HEADER_BYTES + NONCE_BYTES + 4;
+    const token = new Uint8Array(headBytes + plan.length + TAG_BYTES);
+    let off = writeHeader(token, MODE_SEALED, random);
+    const nonce = random.subarray(TOKEN_ID_BYTES);
+    token.set(nonce, off);
+    off += NONCE_BYTES;
+    writeUint32BE(token, off, plan.length + TAG_BYTES);
+    const body = new Uint8Array(plan.length);
+    try {
+      plan.write(body, 0);
+      token.set(aeadSeal(opts.key, nonce, body, token.subarray(0, headBytes)), headBytes);
+    } finally {
+      body.fill(0);
     }
-    const head = concat(header(MODE_PLAIN, tokenId), u32(body.length));
-    const check = sha256(concat(head, body)).subarray(0, CHECK_BYTES);
-    return concat(head, body, check);
-  } finally {
-    body.fill(0);
+    return token;
   }
+  const headBytes = HEADER_BYTES + 4;
+  const token = new Uint8Array(headBytes + plan.length + CHECK_BYTES);
+  writeUint32BE(token, writeHeader(token, MODE_PLAIN, random), plan.length);
+  plan.write(token, headBytes);
+  const end = headBytes + plan.length;
+  token.set(sha256(token.subarray(0, end)).subarray(0, CHECK_BYTES), end);
+  return token;
 }
 
 export interface DecodedExportToken {

@@ -96,8 +96,11 @@ export class NdrReader {
   }
 }
 
+/** One decoder for every PAC string: making one per call cost more than the decoding (an accept). */
+const utf16le = new TextDecoder('utf-16le');
+
 /** UTF-16LE to a string; unpaired surrogates become U+FFFD, as TextDecoder does. */
 export function decodeUtf16le(b: Uint8Array): string {
   if (b.length % 2 !== 0) throw malformedPac('odd-length UTF-16 string', ERANGE);
-  return new TextDecoder('utf-16le').decode(b);
+  return utf16le.decode(b);
 }

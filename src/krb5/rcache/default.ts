@@ -9,7 +9,7 @@
 import { MINOR } from '../../errors/minor.js';
 import { GSS_S_FAILURE, GssError } from '../../errors/status.js';
 import { expandPathTokens } from '../config/files.js';
-import { loadProfile } from '../profile-view.js';
+import { loadProfile, type ProfileView } from '../profile-view.js';
 import { FileReplayCache } from './file.js';
 import { MemoryReplayCache } from './memory.js';
 import type { ReplayCache } from './replay-cache.js';
@@ -50,10 +50,10 @@ export function resolveReplayCache(name: string, env: NodeJS.ProcessEnv = proces
 }
 
 /** The configured name, or undefined when nothing names one (then: memory). */
-function configuredName(env: NodeJS.ProcessEnv): string | undefined {
+function configuredName(env: NodeJS.ProcessEnv, profile: ProfileView | undefined): string | undefined {
   if (env.KRB5RCACHENAME !== undefined) return env.KRB5RCACHENAME;
   if (env.KRB5RCACHETYPE !== undefined) return `${env.KRB5RCACHETYPE}:`;
-  const conf = loadProfile().values('libdefaults', 'default_rcache_name')[0];
+  const conf = (profile ?? loadProfile()).values('libdefaults', 'default_rcache_name')[0];
   return conf === undefined ? undefined : expandPathTokens(conf, env);
 }
 
@@ -62,11 +62,15 @@ let memory: MemoryReplayCache | undefined;
 // The cache for a configured name, kept while the name (and for dfl, the directory) stays.
 let named: { key: string; cache: ReplayCache } | undefined;
 
-/** The cache acceptors use unless their credential has one (MIT: one rcache per process). */
-export function defaultReplayCache(): ReplayCache {
+/**
+ * The cache acceptors use unless their credential has one (MIT: one rcache per process).
+ * `profile`: the krb5.conf view the caller loaded for this same call (an accept), so that the
+ * files are not checked twice.
+ */
+export function defaultReplayCache(profile?: ProfileView): ReplayCache {
   if (installed) return installed;
   const env = process.env;
-  const name = configuredName(env);
+  const name = configuredName(env, profile);
   if (name === undefined) {
     memory ??= new MemoryReplayCache();
     return memory;

@@ -19,55 +19,93 @@ const U64 = (1n << 64n) - 1n;
 
 const KNOWN_FLAGS_MASK = 0x1ff | 0x8000;
 
-/** Grows as fields are appended; one allocation per doubling. */
-class Writer {
-  #buf = new Uint8Array(256);
-  #view = new DataView(this.#buf.buffer);
-  #len = 0;
+/**
+ * A string as the body carries it: ASCII as it is (written char by char), anything else as its
+ * UTF-8 bytes. Names are nearly always ASCII, and a TextEncoder call per string cost more than
+ * the rest of the body.
+ */
+type Str = string | Uint8Array;
 
-  #room(n: number): void {
-    if (this.#len + n <= this.#buf.length) return;
-    let size = this.#buf.length * 2;
-    while (size < this.#len + n) size *= 2;
-    const next = new Uint8Array(size);
-    next.set(this.#buf.subarray(0, this.#len));
-    this.#buf.fill(0); // the old buffer held key bytes
-    this.#buf = next;
-    this.#view = new DataView(next.buffer);
+function str(s: string): Str {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return utf8(s);
+  return s;
+}
+
+interface PrincipalParts {
+  readonly nameType: number;
+  readonly realm: Str;
+  readonly components: readonly Str[];
+}
+
+function parts(p: Principal): PrincipalParts {
+  return { nameType: p.nameType, realm: str(p.realm), components: p.components.map(str) };
+}
+
+function principalLength(p: PrincipalParts): number {
+  let n = 12 + p.realm.length;
+  for (const c of p.components) n += 4 + c.length;
+  return n;
+}
+
+const keyLength = (k: Key): number => 8 + k.keyvalue.length;
+
+/** Writes big-endian fields into a buffer sized beforehand (no DataView: see docs/performance.md). */
+class Writer {
+  readonly buf: Uint8Array;
+  #len = 0;
+  constructor(buf: Uint8Array, offset: number) {
+    this.buf = buf;
+    this.#len = offset;
   }
   u8(v: number): void {
-    this.#room(1);
-    this.#buf[this.#len++] = v;
+    this.buf[this.#len++] = v;
   }
   u32(v: number): void {
-    this.#room(4);
-    this.#view.setUint32(this.#len, v >>> 0);
-    this.#len += 4;
+    const b = this.buf;
+    const p = this.#len;
+    b[p] = v >>> 24;
+    b[p + 1] = (v >>> 16) & 0xff;
+    b[p + 2] = (v >>> 8) & 0xff;
+    b[p + 3] = v & 0xff;
+    this.#len = p + 4;
   }
   u64(v: bigint): void {
-    this.#room(8);
-    this.#view.setBigUint64(this.#len, BigInt.asUintN(64, v));
-    this.#len += 8;
+    const x = BigInt.asUintN(64, v);
+    this.u32(Number(x >> 32n));
+    this.u32(Number(x & 0xffffffffn));
+  }
+  /** A time in seconds: the same bytes as u64(BigInt(t)), without BigInts for the usual values. */
+  time(t: number): void {
+    if (!(Number.isSafeInteger(t) && t >= 0)) {
+      this.u64(BigInt(t));
+      return;
+    }
+    this.u32(Math.floor(t / 0x100000000));
+    this.u32(t >>> 0);
   }
   bytes(b: Uint8Array): void {
     this.u32(b.length);
-    this.#room(b.length);
-    this.#buf.set(b, this.#len);
+    this.buf.set(b, this.#len);
     this.#len += b.length;
   }
-  /** The written bytes, in a buffer of exactly that size; the work buffer is wiped. */
-  finish(): Uint8Array {
-    const out = this.#buf.slice(0, this.#len);
-    this.#buf.fill(0);
-    return out;
+  str(s: Str): void {
+    if (typeof s !== 'string') {
+      this.bytes(s);
+      return;
+    }
+    this.u32(s.length);
+    const b = this.buf;
+    let p = this.#len;
+    for (let i = 0; i < s.length; i++) b[p++] = s.charCodeAt(i);
+    this.#len = p;
   }
 }
 
-function writePrincipal(w: Writer, p: Principal): void {
+function writePrincipal(w: Writer, p: PrincipalParts): void {
   w.u32(p.nameType);
-  w.bytes(utf8(p.realm));
+  w.str(p.realm);
   w.u32(p.components.length);
-  for (const c of p.components) w.bytes(utf8(c));
+  for (const c of p.components) w.str(c);
 }
 
 function writeKey(w: Writer, k: Key): void {
@@ -75,26 +113,48 @@ function writeKey(w: Writer, k: Key): void {
   w.bytes(k.keyvalue);
 }
 
-/** Serializes the record (docs/export-token.md, "Body"). */
-export function encodeContextBody(s: ContextState): Uint8Array {
-  const w = new Writer();
-  w.u8(s.locallyInitiated ? 1 : 0);
-  w.u32(s.flags);
-  w.u64(BigInt(s.authTime));
-  w.u64(BigInt(s.endTime));
-  writePrincipal(w, s.initiatorName);
-  writePrincipal(w, s.acceptorName);
-  writeKey(w, s.sessionKey);
-  writeKey(w, s.subkey);
-  w.u8(s.acceptorSubkey ? 1 : 0);
-  if (s.acceptorSubkey) writeKey(w, s.acceptorSubkey);
-  w.u64(s.sendSeq);
-  const r = s.recv;
-  w.u8((r.doReplay ? 1 : 0) | (r.doSequence ? 2 : 0) | (r.wide ? 4 : 0));
-  w.u64(r.base);
-  w.u64(r.next);
-  w.u64(r.recvmap);
-  return w.finish();
+/** A record ready to be written: its exact length first, so the token is allocated once. */
+export interface BodyPlan {
+  readonly length: number;
+  /** Writes the body at `offset` of `out` (which has room for `length` bytes from there). */
+  write(out: Uint8Array, offset: number): void;
+}
+
+/** Plans the serialization of the record (docs/export-token.md, "Body"). */
+export function planContextBody(s: ContextState): BodyPlan {
+  const initiator = parts(s.initiatorName);
+  const acceptor = parts(s.acceptorName);
+  const length =
+    21 +
+    principalLength(initiator) +
+    principalLength(acceptor) +
+    keyLength(s.sessionKey) +
+    keyLength(s.subkey) +
+    1 +
+    (s.acceptorSubkey ? keyLength(s.acceptorSubkey) : 0) +
+    33;
+  return {
+    length,
+    write(out: Uint8Array, offset: number): void {
+      const w = new Writer(out, offset);
+      w.u8(s.locallyInitiated ? 1 : 0);
+      w.u32(s.flags);
+      w.time(s.authTime);
+      w.time(s.endTime);
+      writePrincipal(w, initiator);
+      writePrincipal(w, acceptor);
+      writeKey(w, s.sessionKey);
+      writeKey(w, s.subkey);
+      w.u8(s.acceptorSubkey ? 1 : 0);
+      if (s.acceptorSubkey) writeKey(w, s.acceptorSubkey);
+      w.u64(s.sendSeq);
+      const r = s.recv;
+      w.u8((r.doReplay ? 1 : 0) | (r.doSequence ? 2 : 0) | (r.wide ? 4 : 0));
+      w.u64(r.base);
+      w.u64(r.next);
+      w.u64(r.recvmap);
+    },
+  };
 }
 
 function bad(what: string, minor: number = MINOR.G_BAD_TOK_HEADER): GssError {
@@ -106,8 +166,18 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 function readString(r: Reader, what: string): string {
   const n = r.u32(what);
   if (n > MAX_STRING) throw bad(`${what} too long`, MINOR.KG_BAD_LENGTH);
+  const b = r.bytes(n, what);
+  // ASCII (nearly every name) without the decoder, which costs more than the rest of the body.
+  let ascii = true;
+  for (let i = 0; i < n; i++) {
+    if (b[i] > 0x7f) {
+      ascii = false;
+      break;
+    }
+  }
+  if (ascii) return String.fromCharCode.apply(null, b as unknown as number[]);
   try {
-    return strictUtf8.decode(r.bytes(n, what));
+    return strictUtf8.decode(b);
   } catch (e) {
     if (e instanceof GssError) throw e;
     throw bad(`${what} is not UTF-8`);

@@ -196,7 +196,7 @@ async function acceptApReq(
     }
   }
   const nowMs = now();
-  const rc = side.replayCache ?? defaultReplayCache();
+  const rc = side.replayCache ?? defaultReplayCache(profile);
   const cipher = apReq.authenticator.cipher;
   const tag = cipher.subarray(Math.max(0, cipher.length - getProfile(apReq.authenticator.etype).macBytes));
   // A shared cache answers with a promise; the in-memory one with a boolean, which is used as
