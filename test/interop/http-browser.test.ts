@@ -9,18 +9,15 @@
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import express from 'express';
 import puppeteer from 'puppeteer-core';
-import { type NegotiatedRequest, type NegotiateFailure, negotiate } from '../../src/http/index.js';
 import { interopSkip, type Realm, startRealm } from '../harness/realm.js';
+import { adoptRealmEnv } from '../harness/realm-env.js';
+import { type SsoPage, startSsoPage } from '../harness/sso-page.js';
 
 const FIREFOX = '/usr/bin/firefox-esr';
-const ENV_KEYS = ['KRB5_CONFIG', 'KRB5CCNAME', 'KRB5_KTNAME', 'KRB5_KDC_PROFILE', 'KRB5RCACHEDIR'] as const;
 
 function skip(): string | false {
   const s = interopSkip();
@@ -31,41 +28,21 @@ function skip(): string | false {
 
 describe('Firefox ESR against our Express middleware', { skip: skip() }, () => {
   let realm: Realm;
-  let server: Server;
+  let page: SsoPage;
   let port: number;
   let home: string;
-  const failures: NegotiateFailure[] = [];
-  const saved: Record<string, string | undefined> = {};
+  let restoreEnv: (() => void) | undefined;
 
   before(async () => {
     realm = await startRealm();
-    for (const k of ENV_KEYS) {
-      saved[k] = process.env[k];
-      process.env[k] = realm.env[k];
-    }
+    restoreEnv = adoptRealmEnv(realm.env);
     home = mkdtempSync(join(tmpdir(), 'gssapi-ts-firefox-'));
-    const app = express();
-    app.use(negotiate({ keytab: `FILE:${realm.keytabs.http}`, onError: (f) => failures.push(f) }));
-    app.get('/', (req, res) => {
-      const id = (req as unknown as NegotiatedRequest<object>).negotiate;
-      const deleg = id.delegatedCredentials ? String(id.delegatedCredentials.name) : 'none';
-      res
-        .type('html')
-        .send(`<html><body><p id="who">${id.principal}</p><p id="deleg">${deleg}</p></body></html>`);
-    });
-    server = createServer(app);
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    port = (server.address() as AddressInfo).port;
+    page = await startSsoPage(realm.keytabs.http);
+    port = page.port;
   });
   after(async () => {
-    await new Promise((r) => {
-      server?.close(r);
-      server?.closeAllConnections();
-    });
-    for (const k of ENV_KEYS) {
-      if (saved[k] === undefined) delete process.env[k];
-      else process.env[k] = saved[k];
-    }
+    await page?.close();
+    restoreEnv?.();
     await realm?.stop();
     if (home) rmSync(home, { recursive: true, force: true });
   });
@@ -97,14 +74,14 @@ describe('Firefox ESR against our Express middleware', { skip: skip() }, () => {
 
   it('loads the page and sees the authenticated principal', async () => {
     const r = await load({});
-    assert.equal(r.status, 200, JSON.stringify(failures));
+    assert.equal(r.status, 200, JSON.stringify(page.failures));
     assert.equal(r.who, `alice@${realm.realm}`);
     assert.equal(r.deleg, 'none');
   });
 
   it('with delegation allowed for the host, the server gets the TGT', async () => {
     const r = await load({ 'network.negotiate-auth.delegation-uris': 'localhost' });
-    assert.equal(r.status, 200, JSON.stringify(failures));
+    assert.equal(r.status, 200, JSON.stringify(page.failures));
     assert.equal(r.deleg, `alice@${realm.realm}`);
   });
 });

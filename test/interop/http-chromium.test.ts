@@ -1,23 +1,21 @@
 /**
  * A real Chromium: Debian's `chromium`, headed on an Xvfb display of its own (and headless),
  * driven by puppeteer-core over CDP, no browser download. It loads a page from our Express
- * middleware with a ticket from MIT kinit and sees the authenticated principal; with
- * --auth-negotiate-delegate-allowlist for the host, the server receives Chromium's delegated TGT.
+ * middleware with a ticket from MIT kinit and sees the authenticated principal; with the host in
+ * its delegation allowlist (a Local State preference), the server receives Chromium's delegated
+ * TGT.
  * Chromium sends Negotiate to a host only when --auth-server-allowlist names it, and only once
  * that setting has reached its network service, a moment after start (docs/http.md "Browsers").
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import express from 'express';
 import puppeteer from 'puppeteer-core';
-import { type NegotiatedRequest, type NegotiateFailure, negotiate } from '../../src/http/index.js';
 import { interopSkip, type Realm, startRealm } from '../harness/realm.js';
 import { adoptRealmEnv } from '../harness/realm-env.js';
+import { type SsoPage, startSsoPage } from '../harness/sso-page.js';
 import { CHROMIUM, startXvfb, XVFB, type Xvfb } from '../harness/xvfb.js';
 
 function skip(): string | false {
@@ -30,11 +28,10 @@ function skip(): string | false {
 
 describe('Chromium (headed, on Xvfb) against our Express middleware', { skip: skip() }, () => {
   let realm: Realm;
-  let server: Server;
+  let page: SsoPage;
   let port: number;
   let home: string;
   let xvfb: Xvfb;
-  const failures: NegotiateFailure[] = [];
   let restoreEnv: (() => void) | undefined;
 
   before(async () => {
@@ -42,24 +39,11 @@ describe('Chromium (headed, on Xvfb) against our Express middleware', { skip: sk
     restoreEnv = adoptRealmEnv(realm.env);
     home = mkdtempSync(join(tmpdir(), 'gssapi-ts-chromium-'));
     xvfb = await startXvfb();
-    const app = express();
-    app.use(negotiate({ keytab: `FILE:${realm.keytabs.http}`, onError: (f) => failures.push(f) }));
-    app.get('/', (req, res) => {
-      const id = (req as unknown as NegotiatedRequest<object>).negotiate;
-      const deleg = id.delegatedCredentials ? String(id.delegatedCredentials.name) : 'none';
-      res
-        .type('html')
-        .send(`<html><body><p id="who">${id.principal}</p><p id="deleg">${deleg}</p></body></html>`);
-    });
-    server = createServer(app);
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    port = (server.address() as AddressInfo).port;
+    page = await startSsoPage(realm.keytabs.http);
+    port = page.port;
   });
   after(async () => {
-    await new Promise((r) => {
-      server?.close(r);
-      server?.closeAllConnections();
-    });
+    await page?.close();
     await xvfb?.stop();
     restoreEnv?.();
     await realm?.stop();
@@ -113,17 +97,17 @@ describe('Chromium (headed, on Xvfb) against our Express middleware', { skip: sk
   it('loads the page and sees the authenticated principal', async (t) => {
     const r = await load({});
     t.diagnostic(`401s before Chromium's auth settings were in force: ${r.early}`);
-    assert.equal(r.status, 200, JSON.stringify(failures));
+    assert.equal(r.status, 200, JSON.stringify(page.failures));
     assert.equal(r.who, `alice@${realm.realm}`);
     assert.equal(r.deleg, 'none');
     // The early 401s were Chromium sending no Authorization at all: nothing was refused.
-    assert.deepEqual(failures, []);
+    assert.deepEqual(page.failures, []);
   });
 
   it('headless too, once its auth settings are in force (new headless mode)', async (t) => {
     const r = await load({}, true);
     t.diagnostic(`401s before Chromium's auth settings were in force: ${r.early}`);
-    assert.equal(r.status, 200, JSON.stringify(failures));
+    assert.equal(r.status, 200, JSON.stringify(page.failures));
     assert.equal(r.who, `alice@${realm.realm}`);
   });
 
@@ -131,7 +115,7 @@ describe('Chromium (headed, on Xvfb) against our Express middleware', { skip: sk
     // AuthNegotiateDelegateAllowlist is a policy and a Local State preference only: Chromium 156
     // has no command-line switch for it any more (its binary knows only --auth-server-allowlist).
     const r = await load({ auth: { negotiate_delegate_whitelist: 'localhost' } });
-    assert.equal(r.status, 200, JSON.stringify(failures));
+    assert.equal(r.status, 200, JSON.stringify(page.failures));
     assert.equal(r.deleg, `alice@${realm.realm}`);
   });
 });
