@@ -33,7 +33,7 @@ const opt = (name: string, dflt: string) => {
   const i = args.indexOf(name);
   return i >= 0 ? Number(args[i + 1]) : Number(dflt);
 };
-const rounds = opt('--rounds', '5');
+const rounds = opt('--rounds', '7');
 const perSlice = opt('--requests', '1500');
 const connections = opt('--connections', '8');
 const latencyRequests = opt('--latency-requests', '300');
@@ -191,9 +191,10 @@ try {
     `HTTP Negotiate, fresh AP-REQ per request (SPNEGO, aes256-cts-hmac-sha1-96), ${connections} keep-alive connections, ${perSlice} requests per slice, ${rounds} rounds`,
   );
   // Warm both (connections, keytab, ticket cache) with tokens of their own. Our workers need
-  // about 2000 requests each before V8 has optimized the path (per-round rates kept rising with
-  // 800 each); a server runs warm, so the measured rounds start after that.
-  const warm = opt('--warm', String(2500 * workers));
+  // several thousand requests each before V8 has optimized the path (on a quiet machine our
+  // per-round rates still rose through 5 rounds after 2500 each, and were flat after 7500); a
+  // server runs warm, so the measured rounds start after that. Apache gets the same warm-up.
+  const warm = opt('--warm', String(7500 * workers));
   await load(apache.port, await tokens(creds, warm), connections);
   await load(ours.port, await tokens(creds, warm), connections);
   const wall = { a: [] as number[], o: [] as number[], r: [] as number[] };
