@@ -15,9 +15,8 @@ import { Credentials } from '../../src/gssapi/creds/creds.js';
 import { Name } from '../../src/gssapi/names/names.js';
 import { gss } from '../harness/heimdal.js';
 import { MIT_BIN } from '../harness/realm.js';
+import { preserveEnv } from '../harness/realm-env.js';
 import { AD_PASSWORDS, type SambaDomain, sambaSkip, startSambaDomain } from '../harness/samba.js';
-
-const ENV_KEYS = ['KRB5_CONFIG', 'KRB5CCNAME', 'KRB5_KTNAME', 'KRB5_CLIENT_KTNAME'] as const;
 
 /** The klist lines that name principals and tickets (times differ between two kinits). */
 function principals(klist: string): string[] {
@@ -44,21 +43,18 @@ async function establish(creds: Credentials, target: Name, acceptor: Credentials
 
 describe('Active Directory (Samba AD DC): client', { skip: sambaSkip() }, () => {
   let ad: SambaDomain;
-  const saved: Record<string, string | undefined> = {};
+  let restoreEnv = () => {};
   let n = 0;
   const cache = () => `FILE:${ad.dir}/ad-${n++}.ccache`;
 
   before(async () => {
     ad = await startSambaDomain();
-    for (const k of ENV_KEYS) saved[k] = process.env[k];
+    restoreEnv = preserveEnv();
     process.env.KRB5_CONFIG = ad.krb5Conf;
     delete process.env.KRB5_CLIENT_KTNAME;
   });
   after(async () => {
-    for (const k of ENV_KEYS) {
-      if (saved[k] === undefined) delete process.env[k];
-      else process.env[k] = saved[k];
-    }
+    restoreEnv();
     await ad?.stop();
   });
 

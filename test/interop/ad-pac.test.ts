@@ -44,9 +44,8 @@ import {
 import * as M from '../../src/krb5/messages/index.js';
 import { findPac, verifyPac } from '../../src/krb5/pac/index.js';
 import { interopSkip, type Realm, startRealm } from '../harness/realm.js';
+import { preserveEnv } from '../harness/realm-env.js';
 import { AD_PASSWORDS, type SambaDomain, sambaSkip, startSambaDomain } from '../harness/samba.js';
-
-const ENV_KEYS = ['KRB5_CONFIG', 'KRB5CCNAME', 'KRB5_KTNAME', 'KRB5_CLIENT_KTNAME'] as const;
 
 function keytabKey(file: string, etype: number): Key {
   const e = parseKeytab(new Uint8Array(readFileSync(file))).entries.find((x) => x.key.enctype === etype);
@@ -92,7 +91,7 @@ describe('PAC on accepted contexts: Samba AD DC', { skip: sambaSkip() }, () => {
   let ad: SambaDomain;
   let alice: Credentials;
   let krbtgtKeytab: string;
-  const saved: Record<string, string | undefined> = {};
+  let restoreEnv = () => {};
   const sidOf = (kind: 'user' | 'group', name: string) => {
     const m = /objectSid: (S-1-5-21-[0-9-]+)/.exec(ad.tool([kind, 'show', name]));
     assert.ok(m, `no objectSid for ${name}`);
@@ -101,7 +100,7 @@ describe('PAC on accepted contexts: Samba AD DC', { skip: sambaSkip() }, () => {
 
   before(async () => {
     ad = await startSambaDomain();
-    for (const k of ENV_KEYS) saved[k] = process.env[k];
+    restoreEnv = preserveEnv();
     process.env.KRB5_CONFIG = ad.krb5Conf;
     delete process.env.KRB5_CLIENT_KTNAME;
     alice = await Credentials.acquire({
@@ -114,10 +113,7 @@ describe('PAC on accepted contexts: Samba AD DC', { skip: sambaSkip() }, () => {
   });
   after(async () => {
     await alice?.release();
-    for (const k of ENV_KEYS) {
-      if (saved[k] === undefined) delete process.env[k];
-      else process.env[k] = saved[k];
-    }
+    restoreEnv();
     await ad?.stop();
   });
 
@@ -294,18 +290,15 @@ describe('PAC on accepted contexts: Samba AD DC', { skip: sambaSkip() }, () => {
 
 describe('PAC on accepted contexts: MIT KDC', { skip: interopSkip() }, () => {
   let realm: Realm;
-  const saved: Record<string, string | undefined> = {};
+  let restoreEnv = () => {};
   before(async () => {
     realm = await startRealm();
-    for (const k of ENV_KEYS) saved[k] = process.env[k];
+    restoreEnv = preserveEnv();
     process.env.KRB5_CONFIG = realm.krb5Conf;
     process.env.KRB5CCNAME = realm.aliceCcache;
   });
   after(async () => {
-    for (const k of ENV_KEYS) {
-      if (saved[k] === undefined) delete process.env[k];
-      else process.env[k] = saved[k];
-    }
+    restoreEnv();
     await realm?.stop();
   });
 

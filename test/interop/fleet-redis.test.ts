@@ -20,6 +20,7 @@ import { SecurityContext } from '../../src/gssapi/context/context.js';
 import { Name } from '../../src/gssapi/names/names.js';
 import { fromHex, toHex, utf8 } from '../../src/util/bytes.js';
 import { interopSkip, type Realm, startRealm, track } from '../harness/realm.js';
+import { adoptRealmEnv } from '../harness/realm-env.js';
 import { type RedisServer, redisSkip, startRedis } from '../harness/redis.js';
 
 const WORKER = fileURLToPath(new URL('./fleet-worker.ts', import.meta.url));
@@ -60,7 +61,6 @@ function startWorker(env: NodeJS.ProcessEnv): Worker {
   };
 }
 
-const ENV_KEYS = ['KRB5_CONFIG', 'KRB5CCNAME', 'KRB5_KTNAME', 'KRB5_KDC_PROFILE', 'KRB5RCACHEDIR'] as const;
 const skip = interopSkip() || redisSkip();
 
 describe('a fleet on Redis: shared replay cache and context store', { skip }, () => {
@@ -69,15 +69,12 @@ describe('a fleet on Redis: shared replay cache and context store', { skip }, ()
   let a: Worker;
   let b: Worker;
   const key = toHex(crypto.getRandomValues(new Uint8Array(32)));
-  const saved: Record<string, string | undefined> = {};
+  let restoreEnv = () => {};
 
   before(async () => {
     realm = await startRealm();
     redis = await startRedis();
-    for (const k of ENV_KEYS) {
-      saved[k] = process.env[k];
-      process.env[k] = realm.env[k];
-    }
+    restoreEnv = adoptRealmEnv(realm.env);
     const env = { ...realm.env, FLEET_REDIS_URL: redis.url, FLEET_KEY: key };
     a = startWorker(env);
     b = startWorker(env);
@@ -86,10 +83,7 @@ describe('a fleet on Redis: shared replay cache and context store', { skip }, ()
   after(async () => {
     await a?.close();
     await b?.close();
-    for (const k of ENV_KEYS) {
-      if (saved[k] === undefined) delete process.env[k];
-      else process.env[k] = saved[k];
-    }
+    restoreEnv();
     await redis?.stop();
     await realm?.stop();
   });

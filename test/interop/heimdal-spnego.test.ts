@@ -19,6 +19,7 @@ import { oidFromBytes } from '../../src/gssapi/token/oid.js';
 import { fromHex } from '../../src/util/bytes.js';
 import { heimdalBin, startHeimdalRealm } from '../harness/heimdal.js';
 import type { Realm } from '../harness/realm.js';
+import { preserveEnv } from '../harness/realm-env.js';
 import {
   buildHeimdalPeer,
   checkTheirs,
@@ -29,28 +30,23 @@ import {
   sendOurs,
 } from './heimdal-peer.js';
 
-const ENV_KEYS = ['KRB5_CONFIG', 'KRB5CCNAME', 'KRB5_KTNAME', 'KRB5_CLIENT_KTNAME'] as const;
-
 describe("SPNEGO with Heimdal's GSS-API library", { skip: heimdalPeerSkip() }, () => {
   let realm: Realm;
   let exe: string;
-  const saved: Record<string, string | undefined> = {};
+  let restoreEnv = () => {};
   const bin = heimdalBin();
 
   before(async () => {
     realm = await startHeimdalRealm();
     exe = join(realm.dir, 'heimdal-peer');
     buildHeimdalPeer(exe);
-    for (const k of ENV_KEYS) saved[k] = process.env[k];
+    restoreEnv = preserveEnv();
     delete process.env.KRB5_CLIENT_KTNAME;
     process.env.KRB5_CONFIG = realm.krb5Conf;
   });
   afterEach(closePeers);
   after(async () => {
-    for (const k of ENV_KEYS) {
-      if (saved[k] === undefined) delete process.env[k];
-      else process.env[k] = saved[k];
-    }
+    restoreEnv();
     await realm?.stop();
   });
 

@@ -12,8 +12,7 @@ import { GssError } from '../../src/errors/status.js';
 import { negotiateFetch } from '../../src/http/index.js';
 import { type Apache, apacheAvailable, startApache } from '../harness/apache.js';
 import { AES_ENCTYPES, interopSkip, MIT_BIN, type Realm, startRealm } from '../harness/realm.js';
-
-const ENV_KEYS = ['KRB5_CONFIG', 'KRB5CCNAME', 'KRB5_KTNAME', 'KRB5_KDC_PROFILE', 'KRB5RCACHEDIR'] as const;
+import { adoptRealmEnv } from '../harness/realm-env.js';
 
 function skip(): string | false {
   const s = interopSkip();
@@ -25,14 +24,11 @@ function skip(): string | false {
 describe('negotiateFetch against Apache httpd + mod_auth_gssapi', { skip: skip() }, () => {
   let realm: Realm;
   let apache: Apache;
-  const saved: Record<string, string | undefined> = {};
+  let restoreEnv = () => {};
 
   before(async () => {
     realm = await startRealm();
-    for (const k of ENV_KEYS) {
-      saved[k] = process.env[k];
-      process.env[k] = realm.env[k];
-    }
+    restoreEnv = adoptRealmEnv(realm.env);
     apache = await startApache({
       keytab: realm.keytabs.http,
       krb5Conf: realm.krb5Conf,
@@ -41,10 +37,7 @@ describe('negotiateFetch against Apache httpd + mod_auth_gssapi', { skip: skip()
   });
   after(async () => {
     await apache?.stop();
-    for (const k of ENV_KEYS) {
-      if (saved[k] === undefined) delete process.env[k];
-      else process.env[k] = saved[k];
-    }
+    restoreEnv();
     await realm?.stop();
   });
 

@@ -22,8 +22,8 @@ import {
   withNegotiate,
 } from '../../src/http/index.js';
 import { interopSkip, type Realm, startRealm } from '../harness/realm.js';
+import { adoptRealmEnv } from '../harness/realm-env.js';
 
-const ENV_KEYS = ['KRB5_CONFIG', 'KRB5CCNAME', 'KRB5_KTNAME', 'KRB5_KDC_PROFILE', 'KRB5RCACHEDIR'] as const;
 const CURL = '/usr/bin/curl';
 
 /** What each server answers once authenticated: who, and proof that a delegated TGT works. */
@@ -40,16 +40,13 @@ async function describeClient(id: NegotiateIdentity): Promise<string> {
 
 describe('curl --negotiate against our HTTP adapters', { skip: interopSkip() }, () => {
   let realm: Realm;
-  const saved: Record<string, string | undefined> = {};
+  let restoreEnv = () => {};
   const failures: NegotiateFailure[] = [];
   const servers: { name: string; port: number; close: () => Promise<void> }[] = [];
 
   before(async () => {
     realm = await startRealm();
-    for (const k of ENV_KEYS) {
-      saved[k] = process.env[k];
-      process.env[k] = realm.env[k];
-    }
+    restoreEnv = adoptRealmEnv(realm.env);
     const opts = { keytab: `FILE:${realm.keytabs.http}`, onError: (f: NegotiateFailure) => failures.push(f) };
 
     const plain: Server = createServer(
@@ -95,10 +92,7 @@ describe('curl --negotiate against our HTTP adapters', { skip: interopSkip() }, 
   });
   after(async () => {
     for (const s of servers) await s.close();
-    for (const k of ENV_KEYS) {
-      if (saved[k] === undefined) delete process.env[k];
-      else process.env[k] = saved[k];
-    }
+    restoreEnv();
     await realm?.stop();
   });
 

@@ -20,23 +20,19 @@ import { MemoryReplayCache } from '../../src/krb5/rcache/memory.js';
 import type { ReplayCache } from '../../src/krb5/rcache/replay-cache.js';
 import { toHex } from '../../src/util/bytes.js';
 import { interopSkip, MIT_BIN, type Realm, startRealm, track } from '../harness/realm.js';
+import { adoptRealmEnv } from '../harness/realm-env.js';
 import { type MitPeer, startMitPeer } from './context-peer.js';
-
-const ENV_KEYS = ['KRB5_CONFIG', 'KRB5CCNAME', 'KRB5_KTNAME', 'KRB5_KDC_PROFILE', 'KRB5RCACHEDIR'] as const;
 
 describe('replay cache file shared with MIT krb5', { skip: interopSkip() }, () => {
   let realm: Realm;
   let peer: MitPeer;
   let rcPath: string;
   let shared: FileReplayCache;
-  const saved: Record<string, string | undefined> = {};
+  let restoreEnv = () => {};
 
   before(async () => {
     realm = await startRealm();
-    for (const k of ENV_KEYS) {
-      saved[k] = process.env[k];
-      process.env[k] = realm.env[k];
-    }
+    restoreEnv = adoptRealmEnv(realm.env);
     rcPath = join(realm.dir, 'shared.rcache2');
     peer = startMitPeer({ ...realm.env, KRB5RCACHENAME: `file2:${rcPath}` });
     shared = new FileReplayCache(rcPath);
@@ -44,10 +40,7 @@ describe('replay cache file shared with MIT krb5', { skip: interopSkip() }, () =
   after(async () => {
     shared?.close();
     await peer?.close();
-    for (const k of ENV_KEYS) {
-      if (saved[k] === undefined) delete process.env[k];
-      else process.env[k] = saved[k];
-    }
+    restoreEnv();
     // FIXTURE=1 keeps the file MIT and we wrote, for test/fixtures/files/mit.rcache2.
     if (process.env.FIXTURE && existsSync(rcPath)) copyFileSync(rcPath, 'test/fixtures/files/mit.rcache2');
     await realm?.stop();

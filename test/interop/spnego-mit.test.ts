@@ -28,9 +28,9 @@ import { type SampleServer, startSampleServer } from '../../src/sample/server.js
 import { fromHex, toHex, utf8 } from '../../src/util/bytes.js';
 import { startMitGssServer } from '../harness/gss-server.js';
 import { interopSkip, MIT_BIN, type Realm, startRealm } from '../harness/realm.js';
+import { adoptRealmEnv } from '../harness/realm-env.js';
 import { type MitPeer, startMitPeer } from './context-peer.js';
 
-const ENV_KEYS = ['KRB5_CONFIG', 'KRB5CCNAME', 'KRB5_KTNAME', 'KRB5_KDC_PROFILE', 'KRB5RCACHEDIR'] as const;
 const KRB5 = '1.2.840.113554.1.2.2';
 const NTLM = '1.3.6.1.4.1.311.2.2.10';
 
@@ -43,22 +43,16 @@ function resp(hex: unknown): NegTokenResp {
 describe('SPNEGO with MIT krb5 (python3-gssapi)', { skip: interopSkip() }, () => {
   let realm: Realm;
   let peer: MitPeer;
-  const saved: Record<string, string | undefined> = {};
+  let restoreEnv = () => {};
 
   before(async () => {
     realm = await startRealm();
-    for (const k of ENV_KEYS) {
-      saved[k] = process.env[k];
-      process.env[k] = realm.env[k];
-    }
+    restoreEnv = adoptRealmEnv(realm.env);
     peer = startMitPeer(realm.env);
   });
   after(async () => {
     await peer?.close();
-    for (const k of ENV_KEYS) {
-      if (saved[k] === undefined) delete process.env[k];
-      else process.env[k] = saved[k];
-    }
+    restoreEnv();
     await realm?.stop();
   });
 
