@@ -10,6 +10,7 @@
  */
 
 import { GSS_S_FAILURE, GssError } from '../errors/status.js';
+import { concat } from '../util/bytes.js';
 import type { Key } from './key.js';
 import { digest, type HashName, hmac, hmacMd5Parts, md4, rc4 } from './primitives.js';
 import type { EnctypeProfile } from './profiles.js';
@@ -61,15 +62,8 @@ export function encrypt(
   const checksum = hmacMd5Parts(k1, all);
   const k3 = hmacMd5Parts(k1, [checksum]);
   k1.fill(0);
-  let n = 0;
-  for (const part of all) n += part.length;
-  const body = new Uint8Array(n);
-  let at = 0;
-  for (const part of all) {
-    body.set(part, at);
-    at += part.length;
-  }
-  const out = new Uint8Array(lead + p.macBytes + n);
+  const body = concat(...all);
+  const out = new Uint8Array(lead + p.macBytes + body.length);
   out.set(checksum, lead);
   out.set(rc4(k3, body), lead + p.macBytes);
   body.fill(0);
