@@ -6,13 +6,7 @@
  */
 
 import { readTlv } from '../../asn1/index.js';
-import {
-  decrypt,
-  forgetDerivedKeys,
-  getProfile,
-  stringToKey,
-  verifyChecksumOfType,
-} from '../../crypto/index.js';
+import { decrypt, verifyChecksumOfType } from '../../crypto/index.js';
 import type { Key } from '../../crypto/key.js';
 import { now as nowMs, nowSeconds } from '../../util/clock.js';
 import type { CachedCredential, TimeOffset } from '../ccache/index.js';
@@ -28,28 +22,26 @@ import { KU_AS_REP_ENC_PART, KU_AS_REQ } from '../constants/key-usages.js';
 import {
   PA_AS_FRESHNESS,
   PA_ENC_TIMESTAMP,
-  PA_ETYPE_INFO2,
   PA_FX_COOKIE,
   PA_FX_FAST,
   PA_REQ_ENC_PA_REP,
 } from '../constants/padata-types.js';
 import type { Keytab } from '../keytab/index.js';
-import { findKey } from '../keytab/index.js';
 import { decodeChecksum, type PaData } from '../messages/common.js';
 import { decodeAsRep, decodeEncKdcRepPart, type EncKdcRepPart } from '../messages/kdc-rep.js';
 import { encodeAsReq, type KdcReqBody } from '../messages/kdc-req.js';
 import type { KrbError } from '../messages/krb-error.js';
-import { decodeEtypeInfo2, decodeMethodData, type EtypeInfo2Entry } from '../messages/padata.js';
 import { NT_ENTERPRISE, NT_PRINCIPAL, NT_SRV_INST, type Principal, unparsePrincipal } from '../principal.js';
 import { trace } from '../trace.js';
 import {
-  credentialFromReply,
-  encTimestampPadata,
-  enctypeName,
-  newNonce,
-  padataNames,
-  traceEnctype,
-} from './common.js';
+  chooseKey,
+  type KeyChoice,
+  replyKey,
+  safeMethodData,
+  sortByKeytab,
+  wipePasswordKeys,
+} from './as-keys.js';
+import { credentialFromReply, encTimestampPadata, newNonce, padataNames, traceEnctype } from './common.js';
 import { krb5Error } from './errors.js';
 import { exchange, kdcError } from './exchange.js';
 import { type ExpiryTimes, expiryTimes } from './expiry.js';
@@ -117,8 +109,6 @@ export interface InitialCredentials {
   /** Password and account expiry announced by the KDC (Active Directory's LastReq). */
   readonly expiry: ExpiryTimes;
 }
-
-type KeyChoice = { key: Key; salt?: string; s2kparams?: Uint8Array };
 
 /** krb5_get_init_creds_password / _keytab. */
 export async function getInitialCredentials(req: InitialCredentialsRequest): Promise<InitialCredentials> {
@@ -256,19 +246,6 @@ export async function getInitialCredentials(req: InitialCredentialsRequest): Pro
   throw krb5Error('KRB5_GET_IN_TKT_LOOP', 'Looping detected inside krb5_get_in_tkt');
 }
 
-/**
- * The reply key is needed no more once the reply is read: keys made from the password are
- * zeroed (keytab keys belong to the caller's Keytab and stay).
- */
-function wipePasswordKeys(req: InitialCredentialsRequest, key: Key, chosen: KeyChoice | undefined): void {
-  if (req.password === undefined) return;
-  for (const k of [key, chosen?.key]) {
-    if (!k) continue;
-    forgetDerivedKeys(k);
-    k.keyvalue.fill(0);
-  }
-}
-
 /** Sent at the end of each AS-REQ's padata, empty, as MIT 1.20 sends them. */
 const MIT_TRAILING_PADATA: readonly PaData[] = Object.freeze([
   { padataType: PA_AS_FRESHNESS, padataValue: new Uint8Array(0) },
@@ -294,92 +271,6 @@ function verifyEncPaRep(enc: EncKdcRepPart, key: Key, request: Uint8Array): bool
   }
   if (!ok) throw krb5Error('KRB5_KDCREP_MODIFIED', 'KDC reply did not match expectations (AS-REQ checksum)');
   return enc.encryptedPaData?.some((p) => p.padataType === PA_FX_FAST) ?? false;
-}
-
-/** MIT's sort_enctypes: the enctypes the keytab has keys for come first, order kept. */
-function sortByKeytab(etypes: number[], keytab: Keytab, client: Principal): number[] {
-  const has = (e: number) => {
-    try {
-      findKey(keytab, client, e);
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  return [...etypes.filter(has), ...etypes.filter((e) => !has(e))];
-}
-
-function safeMethodData(eData: Uint8Array): PaData[] {
-  try {
-    return decodeMethodData(eData);
-  } catch {
-    return [];
-  }
-}
-
-function etypeInfo(padata: readonly PaData[] | undefined): EtypeInfo2Entry[] {
-  const pa = padata?.find((p) => p.padataType === PA_ETYPE_INFO2);
-  if (!pa) return [];
-  try {
-    return decodeEtypeInfo2(pa.padataValue);
-  } catch {
-    return [];
-  }
-}
-
-/** The first ETYPE-INFO2 entry we requested (the KDC lists them in our order), as MIT picks. */
-function chooseKey(
-  req: InitialCredentialsRequest,
-  methods: readonly PaData[],
-  etypes: readonly number[],
-): KeyChoice {
-  trace(`Processing preauth types: ${padataNames(methods)}`);
-  const info = etypeInfo(methods).filter((i) => etypes.includes(i.etype));
-  const pick = info[0] ?? { etype: etypes[0] };
-  const salt = pick.salt ?? defaultSaltOf(req.client);
-  trace(
-    `Selected etype info: etype ${traceEnctype(pick.etype)}, salt "${salt}", params "${pick.s2kparams ? hex(pick.s2kparams) : ''}"`,
-  );
-  return { key: makeKey(req, pick.etype, salt, pick.s2kparams), salt, s2kparams: pick.s2kparams };
-}
-
-function replyKey(
-  req: InitialCredentialsRequest,
-  etype: number,
-  padata: readonly PaData[] | undefined,
-  chosen?: KeyChoice,
-): Key {
-  if (chosen && chosen.key.enctype === etype) return chosen.key;
-  // No preauth, or the KDC used another enctype: the reply's own ETYPE-INFO2 gives the salt.
-  const info = etypeInfo(padata).find((i) => i.etype === etype);
-  const salt = info?.salt ?? chosen?.salt ?? defaultSaltOf(req.client);
-  return makeKey(req, etype, salt, info?.s2kparams);
-}
-
-function makeKey(req: InitialCredentialsRequest, etype: number, salt: string, s2kparams?: Uint8Array): Key {
-  getProfile(etype); // KRB5_BAD_ENCTYPE for an enctype we cannot use
-  if (req.keytab) {
-    try {
-      return findKey(req.keytab, req.client, etype).key;
-    } catch (e) {
-      throw krb5Error(
-        'KRB5_PREAUTH_NO_KEY',
-        `Keytab has no ${enctypeName(etype)} key for ${unparsePrincipal(req.client)}`,
-        e,
-      );
-    }
-  }
-  return stringToKey(etype, req.password ?? '', salt, s2kparams);
-}
-
-function defaultSaltOf(p: Principal): string {
-  return p.realm + p.components.join('');
-}
-
-function hex(b: Uint8Array): string {
-  return Array.from(b, (x) => x.toString(16).padStart(2, '0'))
-    .join('')
-    .toUpperCase();
 }
 
 function asError(code: number, req: InitialCredentialsRequest, e: Parameters<typeof kdcError>[0]) {
